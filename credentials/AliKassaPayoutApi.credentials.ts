@@ -1,0 +1,95 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL, readCredentials, signRequest } from '../nodes/AliKassa/core/credentials';
+import type { PhpJsonValue } from '../nodes/AliKassa/core/phpJson';
+
+export class AliKassaPayoutApi implements ICredentialType {
+	name = 'aliKassaPayoutApi';
+
+	displayName = 'AliKassa Payout API';
+
+	icon = 'file:alikassa.svg' as const;
+
+	documentationUrl = 'https://github.com/n8n-nodes-alikassa/n8n-nodes-alikassa#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Account ID',
+			name: 'accountId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '93d5df06-996c-48c3-9847-348d6b580b80',
+			description: 'UUID of the account to pay from, shown in the AliKassa cabinet under Accounts',
+		},
+		{
+			displayName: 'Private Key',
+			name: 'privateKey',
+			type: 'string',
+			typeOptions: { password: true, rows: 6 },
+			default: '',
+			required: true,
+			description:
+				'Whole contents of private.pem from the "API certificate for payouts" archive (cabinet → Settings → API certificates)',
+		},
+		{
+			displayName: 'Password',
+			name: 'password',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Contents of password.txt from the same archive',
+		},
+		{
+			displayName: 'Signature Hash',
+			name: 'signatureHash',
+			type: 'options',
+			options: [
+				{
+					name: 'SHA-1 (AliKassa PHP Sample)',
+					value: 'sha1',
+				},
+				{
+					name: 'SHA-256',
+					value: 'sha256',
+				},
+			],
+			default: 'sha1',
+			description:
+				"Hash used in the RSA signature. AliKassa's PHP sample uses openssl_sign's default, SHA-1.",
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			description:
+				'AliKassa API address. Use https://api-merchant.alikassa.io for the mirror, or the local sandbox address to try workflows.',
+		},
+	];
+
+	/**
+	 * Signs every request made with this credential, like n8n's AWS credential does, so the
+	 * HTTP Request node can call any AliKassa endpoint too. The body is serialized here, once,
+	 * and n8n sends that string unchanged.
+	 */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const signed = signRequest(
+			readCredentials(credentials),
+			requestOptions.body as PhpJsonValue | string | undefined,
+		);
+		return {
+			...requestOptions,
+			body: signed.body,
+			headers: { ...requestOptions.headers, ...signed.headers },
+		};
+	}
+}

@@ -1,0 +1,24 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const DEFAULT_CONCURRENCY = 5;
+export const MAX_CONCURRENCY = 50;
+
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
+	default: DEFAULT_CONCURRENCY,
+	description:
+		'How many requests may be in flight at once. Results keep the input order either way.',
+};
+
+export const timeoutOption: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeoutSeconds',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 300 },
+	default: 30,
+	description:
+		'How long to wait for AliKassa to answer one request. A payout that times out is looked up by its order ID before it is ever sent again.',
+};

@@ -1,0 +1,315 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
+
+import { buildPayoutBody, PayoutInputError, type PayoutBody } from '../../core/payoutBody';
+import { backoffDelayMs } from '../../core/payoutStatus';
+import { AliKassaApiError, aliKassaApiRequest } from '../../transport';
+import { concurrencyOption, timeoutOption } from '../common.descriptions';
+import { withOrderId, type PayoutRun } from '../router';
+import { fetchPayoutStatus } from './payoutStatus';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '1000.44',
+		description:
+			'Amount in the account currency: a number or text with a dot and at most 2 decimals. Never rounded.',
+	},
+	{
+		displayName: 'Number',
+		name: 'number',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '4111111111111111',
+		description: 'Card, account or phone number to pay to',
+	},
+	{
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '={{ $json.order_id }}',
+		description:
+			'Your unique ID for this payout (at most 128 characters). AliKassa refuses a repeated one, so take it from your data, not from the time: then re-running a batch can never pay twice.',
+	},
+	{
+		displayName: 'Service',
+		name: 'service',
+		type: 'string',
+		default: 'payment_card_rub',
+		required: true,
+		placeholder: 'payment_card_rub',
+		description:
+			'Payout service code from the AliKassa cabinet, such as payment_card_rub or payment_card_sbp_rub',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Card Country',
+				name: 'cardCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'DE',
+				description: 'Extra card data (EUR accounts): ISO 3166-1 alpha-2 country of the card',
+			},
+			{
+				displayName: 'Card Expiry Month',
+				name: 'cardExpMonth',
+				type: 'string',
+				default: '',
+				placeholder: '01',
+				description: 'Extra card data (EUR accounts): two digits',
+			},
+			{
+				displayName: 'Card Expiry Year',
+				name: 'cardExpYear',
+				type: 'string',
+				default: '',
+				placeholder: '27',
+				description: 'Extra card data (EUR accounts): two digits',
+			},
+			{
+				displayName: 'Card Holder',
+				name: 'cardHolder',
+				type: 'string',
+				default: '',
+				description: 'Extra card data (EUR accounts): name on the card',
+			},
+			{
+				displayName: 'Card Recipient Birth Date',
+				name: 'cardRecipientBirthDate',
+				type: 'string',
+				default: '',
+				placeholder: '1999-12-15',
+				description: 'Extra card data (EUR accounts): YYYY-MM-DD',
+			},
+			{
+				displayName: 'Customer Code',
+				name: 'customerCode',
+				type: 'string',
+				default: '',
+				placeholder: '100000000111',
+				description: 'Bank ID of the recipient for SBP payouts (payment_card_sbp_rub)',
+			},
+			{
+				displayName: 'Customer Email',
+				name: 'customerEmail',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'Customer Phone',
+				name: 'customerPhone',
+				type: 'string',
+				default: '',
+				placeholder: '79001112233',
+			},
+			{
+				displayName: 'Notification Endpoint ID',
+				name: 'notificationEndpointId',
+				type: 'number',
+				default: 0,
+				description:
+					'ID of a notification endpoint set up in the cabinet; AliKassa notifies it when the status changes',
+			},
+			{
+				displayName: 'Notification Endpoint URL',
+				name: 'notificationEndpointUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://example.com/webhook/alikassa',
+				description:
+					'URL AliKassa calls once the status is final, for example the Production URL of an AliKassa Trigger',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			concurrencyOption,
+			{
+				displayName: 'Max Wait (Seconds)',
+				name: 'maxWaitSeconds',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 3600 },
+				default: 120,
+				displayOptions: { show: { waitForFinalStatus: [true] } },
+				description:
+					'Longest time to wait for the final status; then the item carries the last status with isFinal false',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0.1, maxValue: 600, numberPrecision: 1 },
+				default: 5,
+				displayOptions: { show: { waitForFinalStatus: [true] } },
+				description: 'How often to ask AliKassa for the status while waiting',
+			},
+			timeoutOption,
+			{
+				displayName: 'Wait for Final Status',
+				name: 'waitForFinalStatus',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to poll the payout status after creating it and output the final status (paid, cancel or fail)',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { operation: ['create'] } },
+	properties,
+);
+
+const MAX_SEND_ATTEMPTS = 3;
+const RETRY_BASE_DELAY_MS = 500;
+
+interface CreateOptions {
+	timeoutSeconds?: number;
+	waitForFinalStatus?: boolean;
+	pollIntervalSeconds?: number;
+	maxWaitSeconds?: number;
+}
+
+function readPayoutBody(context: IExecuteFunctions, itemIndex: number): PayoutBody {
+	const additionalFields = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	if (additionalFields.notificationEndpointId === 0) delete additionalFields.notificationEndpointId;
+	try {
+		return buildPayoutBody({
+			amount: context.getNodeParameter('amount', itemIndex),
+			number: context.getNodeParameter('number', itemIndex),
+			orderId: context.getNodeParameter('orderId', itemIndex),
+			service: context.getNodeParameter('service', itemIndex),
+			...additionalFields,
+		});
+	} catch (error) {
+		if (error instanceof PayoutInputError) {
+			throw new NodeOperationError(context.getNode(), error.message, {
+				itemIndex,
+				description: `Check the "${error.field}" parameter. Nothing was sent to AliKassa.`,
+			});
+		}
+		throw error;
+	}
+}
+
+function isDuplicateOrderRefusal(error: AliKassaApiError): boolean {
+	const errors = (error.responseBody as { errors?: { order_id?: unknown } } | null)?.errors;
+	return error.kind === 'rejected' && errors?.order_id !== undefined;
+}
+
+/**
+ * Sends one payout so that it is created at most once. When the outcome of a send is
+ * unknown (timeout, broken connection, 5xx) the payout is looked up by order_id first;
+ * only when AliKassa has no such payout is it sent again, and AliKassa's own order_id
+ * uniqueness guards the rare race where the first request arrives late.
+ */
+async function sendPayoutOnce(
+	context: IExecuteFunctions,
+	run: PayoutRun,
+	body: PayoutBody,
+	itemIndex: number,
+	timeoutMs: number,
+): Promise<IDataObject> {
+	let previousOutcomeUnknown = false;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await aliKassaApiRequest.call(context, run.credentials, {
+				path: 'v1/payout',
+				body,
+				itemIndex,
+				timeoutMs,
+			});
+		} catch (error) {
+			if (!(error instanceof AliKassaApiError)) throw error;
+			const lookupNeeded =
+				error.outcomeUnknown || (previousOutcomeUnknown && isDuplicateOrderRefusal(error));
+			if (lookupNeeded) {
+				const existing = await fetchPayoutStatus(context, run.credentials, { order_id: body.order_id }, itemIndex, timeoutMs);
+				if (existing) return { id: existing.id, payment_status: existing.payment_status, recovered: true };
+			} else if (error.kind !== 'rateLimited' && error.kind !== 'unreachable') {
+				throw error;
+			}
+			if (attempt >= MAX_SEND_ATTEMPTS) {
+				error.description = `${error.description ? `${error.description} ` : ''}Gave up after ${attempt} attempts; AliKassa has no payout with order_id "${body.order_id}", so nothing was paid.`;
+				throw error;
+			}
+			previousOutcomeUnknown = previousOutcomeUnknown || error.outcomeUnknown;
+			await sleep(error.retryAfterMs ?? backoffDelayMs(attempt, RETRY_BASE_DELAY_MS));
+		}
+	}
+}
+
+async function waitForFinalStatus(
+	context: IExecuteFunctions,
+	run: PayoutRun,
+	id: number,
+	options: CreateOptions,
+	itemIndex: number,
+	timeoutMs: number,
+): Promise<IDataObject> {
+	const deadline = Date.now() + (options.maxWaitSeconds ?? 120) * 1000;
+	const intervalMs = (options.pollIntervalSeconds ?? 5) * 1000;
+	for (;;) {
+		const status = await fetchPayoutStatus(context, run.credentials, { id }, itemIndex, timeoutMs);
+		if (status === null) {
+			throw new NodeOperationError(context.getNode(), `AliKassa created payout ${id} but does not find it when asked for its status`, { itemIndex });
+		}
+		if (status.isFinal) return status;
+		if (Date.now() + intervalMs > deadline) {
+			return {
+				...status,
+				note: `Still "${String(status.payment_status)}" after waiting ${options.maxWaitSeconds ?? 120} s. The payout exists; check it later with Get Payout Status.`,
+			};
+		}
+		await sleep(intervalMs);
+	}
+}
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: PayoutRun,
+): Promise<IDataObject> {
+	const body = readPayoutBody(this, itemIndex);
+	const firstItem = run.orderIdItems.get(body.order_id);
+	if (firstItem !== undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Order ID "${body.order_id}" is used twice in this run (items ${firstItem} and ${itemIndex}); the second was not sent`,
+			{ itemIndex, description: 'AliKassa needs a unique order_id per payout.' },
+		);
+	}
+	run.orderIdItems.set(body.order_id, itemIndex);
+
+	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+	const timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
+	try {
+		const created = await sendPayoutOnce(this, run, body, itemIndex, timeoutMs);
+		const result: IDataObject = { order_id: body.order_id, ...created };
+		if (!options.waitForFinalStatus) return result;
+		const final = await waitForFinalStatus(this, run, Number(created.id), options, itemIndex, timeoutMs);
+		return { ...final, ...result, payment_status: final.payment_status };
+	} catch (error) {
+		throw withOrderId(error, body.order_id);
+	}
+}

@@ -1,0 +1,41 @@
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import type { AliKassaCredentials } from '../../core/credentials';
+import { isFinalStatus } from '../../core/payoutStatus';
+import { AliKassaApiError, aliKassaApiRequest } from '../../transport';
+
+export type PayoutLookup = { id: number } | { order_id: string };
+
+function mentionsLookupField(error: AliKassaApiError): boolean {
+	const errors = (error.responseBody as { errors?: object } | null | undefined)?.errors;
+	return errors !== undefined && ('order_id' in errors || 'id' in errors);
+}
+
+/**
+ * Asks v1/payout/status. Returns null when AliKassa has no such payout: a 404, or a
+ * validation refusal of the id itself.
+ */
+export async function fetchPayoutStatus(
+	context: IExecuteFunctions,
+	credentials: AliKassaCredentials,
+	lookup: PayoutLookup,
+	itemIndex: number,
+	timeoutMs?: number,
+): Promise<IDataObject | null> {
+	try {
+		const status = await aliKassaApiRequest.call(context, credentials, {
+			path: 'v1/payout/status',
+			body: lookup,
+			itemIndex,
+			timeoutMs,
+		});
+		return { ...status, isFinal: isFinalStatus(status.payment_status) };
+	} catch (error) {
+		if (error instanceof AliKassaApiError) {
+			if (error.kind === 'notFound' || (error.kind === 'rejected' && mentionsLookupField(error))) {
+				return null;
+			}
+		}
+		throw error;
+	}
+}

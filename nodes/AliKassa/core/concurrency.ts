@@ -1,0 +1,32 @@
+/**
+ * Runs `work` for indexes 0..count-1 with at most `limit` in flight, results in index order.
+ * After a failure no new work starts, but what is in flight is awaited before the first
+ * failure is thrown: a payout request that was sent must not be forgotten mid-air.
+ */
+export async function mapWithConcurrency<T>(
+	count: number,
+	limit: number,
+	work: (index: number) => Promise<T>,
+): Promise<T[]> {
+	const results = new Array<T>(count);
+	const failures: Array<{ index: number; error: unknown }> = [];
+	let next = 0;
+
+	async function lane(): Promise<void> {
+		while (next < count && failures.length === 0) {
+			const index = next++;
+			try {
+				results[index] = await work(index);
+			} catch (error) {
+				failures.push({ index, error });
+			}
+		}
+	}
+
+	const lanes = Math.max(1, Math.min(limit, count));
+	await Promise.all(Array.from({ length: lanes }, lane));
+	if (failures.length > 0) {
+		throw failures.sort((a, b) => a.index - b.index)[0].error;
+	}
+	return results;
+}

@@ -1,0 +1,64 @@
+import { phpJsonEncode, type PhpJsonValue } from './phpJson';
+import { getBodySigner, type SignatureHash, type SigningCredentials } from './signer';
+
+export const DEFAULT_BASE_URL = 'https://api-merchant.alikassa.com';
+
+export interface AliKassaCredentials extends SigningCredentials {
+	accountId: string;
+	baseUrl: string;
+}
+
+export class CredentialsError extends Error {}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function asText(value: unknown): string {
+	return typeof value === 'string' ? value : '';
+}
+
+/** Reads the credential's stored fields; the key and password are kept verbatim on purpose. */
+export function readCredentials(data: Record<string, unknown>): AliKassaCredentials {
+	const accountId = asText(data.accountId).trim();
+	if (!UUID.test(accountId)) {
+		throw new CredentialsError(
+			'The Account ID is not a UUID. Copy it from the AliKassa cabinet, Accounts page (it looks like 93d5df06-996c-48c3-9847-348d6b580b80).',
+		);
+	}
+	const baseUrl = (asText(data.baseUrl).trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
+		throw new CredentialsError('The Base URL must start with https:// (or http:// for the local sandbox).');
+	}
+	const signatureHash: SignatureHash = data.signatureHash === 'sha256' ? 'sha256' : 'sha1';
+	return {
+		accountId,
+		baseUrl,
+		privateKey: asText(data.privateKey),
+		password: asText(data.password),
+		signatureHash,
+	};
+}
+
+export interface SignedRequestParts {
+	body: string;
+	headers: { 'Content-Type': string; Account: string; Sign: string };
+}
+
+/**
+ * Serializes the body once, PHP's way, and signs those exact bytes; the caller must send
+ * this same string. A body given as text is signed as it stands. With no body, AliKassa's
+ * PHP sample sends json_encode([]).
+ */
+export function signRequest(
+	credentials: AliKassaCredentials,
+	body: PhpJsonValue | string | undefined,
+): SignedRequestParts {
+	const text = typeof body === 'string' ? body : phpJsonEncode(body ?? []);
+	return {
+		body: text,
+		headers: {
+			'Content-Type': 'application/json',
+			Account: credentials.accountId,
+			Sign: getBodySigner(credentials).sign(text),
+		},
+	};
+}

@@ -1,0 +1,76 @@
+import { createHash, createPrivateKey, sign as nativeSign, type KeyObject } from 'crypto';
+import forge from 'node-forge';
+
+import { loadPrivateKey } from './privateKey';
+
+/** AliKassa's PHP sample calls openssl_sign without an algorithm, which means SHA-1. */
+export type SignatureHash = 'sha1' | 'sha256';
+
+export interface BodySigner {
+	/** base64 RSASSA-PKCS1-v1_5 signature over the UTF-8 bytes of `body` */
+	sign(body: string): string;
+	/** 'native' (OpenSSL through Node) when it was proven identical to forge for this key */
+	readonly engine: 'native' | 'forge';
+}
+
+export interface SigningCredentials {
+	privateKey: string;
+	password: string;
+	signatureHash: SignatureHash;
+}
+
+export function signWithForge(key: forge.pki.rsa.PrivateKey, body: string, hash: SignatureHash): string {
+	const digest = forge.md[hash].create();
+	digest.update(body, 'utf8');
+	return forge.util.encode64(key.sign(digest));
+}
+
+function signWithNode(key: KeyObject, body: string, hash: SignatureHash): string {
+	return nativeSign(hash, Buffer.from(body, 'utf8'), key).toString('base64');
+}
+
+const SELF_CHECK_BODY = '{"check":"native signer matches node-forge \\/ \\u0436"}';
+
+/**
+ * forge signs ~40 RSA-2048 signatures/s and blocks the event loop meanwhile; OpenSSL signs
+ * thousands. forge stays the reference: the native signer is used only when it gives the
+ * same bytes for this key (a system policy may, for instance, forbid SHA-1).
+ */
+export function createBodySigner(
+	key: forge.pki.rsa.PrivateKey,
+	hash: SignatureHash,
+	preferNative = true,
+): BodySigner {
+	if (preferNative) {
+		try {
+			const nativeKey = createPrivateKey(forge.pki.privateKeyToPem(key));
+			if (signWithNode(nativeKey, SELF_CHECK_BODY, hash) === signWithForge(key, SELF_CHECK_BODY, hash)) {
+				return { engine: 'native', sign: (body) => signWithNode(nativeKey, body, hash) };
+			}
+		} catch {
+			// OpenSSL refused the key or the hash: forge alone still signs correctly.
+		}
+	}
+	return { engine: 'forge', sign: (body) => signWithForge(key, body, hash) };
+}
+
+const MAX_CACHED_SIGNERS = 16;
+const signerCache = new Map<string, BodySigner>();
+
+/**
+ * Decrypting a key costs 15 ms to seconds with forge, so each distinct credential is loaded
+ * once per process. The cache lives in memory only, keyed by a hash of the credential.
+ */
+export function getBodySigner(credentials: SigningCredentials): BodySigner {
+	const cacheKey = createHash('sha256')
+		.update(JSON.stringify([credentials.privateKey, credentials.password, credentials.signatureHash]))
+		.digest('hex');
+	const cached = signerCache.get(cacheKey);
+	if (cached) return cached;
+	const signer = createBodySigner(loadPrivateKey(credentials.privateKey, credentials.password), credentials.signatureHash);
+	if (signerCache.size >= MAX_CACHED_SIGNERS) {
+		signerCache.delete(signerCache.keys().next().value as string);
+	}
+	signerCache.set(cacheKey, signer);
+	return signer;
+}

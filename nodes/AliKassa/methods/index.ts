@@ -1,0 +1,3 @@
+import { aliKassaPayoutApiTest } from './credentialTest';
+
+export const credentialTest = { aliKassaPayoutApiTest };
