@@ -1,18 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import type { AliKassaCredentials } from '../core/credentials';
 import { mapWithConcurrency } from '../core/concurrency';
 import { loadCredentials } from '../transport';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
 import * as payout from './payout';
-
-/** State shared by the items of one execution. */
-export interface PayoutRun {
-	credentials: AliKassaCredentials;
-	/** order_id → index of the item that sent it, to refuse a second use within the run */
-	orderIdItems: Map<string, number>;
-}
+import type { PayoutRun } from './payoutRun';
 
 type Operation = keyof typeof operations;
 const operations = {
@@ -21,20 +14,24 @@ const operations = {
 	getBalance: payout.getBalance.execute,
 };
 
-/** Lets an error item say which payout failed. */
-export function withOrderId<T>(error: T, orderId: string | undefined): T {
-	if (orderId !== undefined && (error instanceof NodeApiError || error instanceof NodeOperationError)) {
-		error.context.orderId = orderId;
-	}
-	return error;
-}
-
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+/**
+ * On the regular output an error item carries the details as fields. n8n routes an item to
+ * the error output when its json is just `{ error }`, and merges the input item's fields
+ * into it, so the failed row arrives there whole (an item carrying `error` itself would
+ * be cut down to the message).
+ */
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+	toErrorOutput: boolean,
+): INodeExecutionData {
+	const pairedItem = { item: itemIndex };
+	if (toErrorOutput) return { json: { error: error.message }, pairedItem };
 	const json: IDataObject = { error: error.message };
+	if (typeof error.context.orderId === 'string') json.order_id = error.context.orderId;
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
-	if (typeof error.context.orderId === 'string') json.order_id = error.context.orderId;
-	return { json, error, pairedItem: { item: itemIndex } };
+	return { json, pairedItem };
 }
 
 function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number) {
@@ -55,13 +52,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		Math.max(1, Number(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY))),
 	);
 
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+
 	const output = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
 		try {
 			const json = await execute.call(this, itemIndex, run);
 			return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
 		} catch (error) {
 			const nodeError = asNodeError(this, error, itemIndex);
-			if (this.continueOnFail()) return errorItem(nodeError, itemIndex);
+			if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
 			throw nodeError;
 		}
 	});

@@ -56,6 +56,8 @@ export class AliKassaApiError extends NodeApiError {
 				itemIndex: details.itemIndex,
 			},
 		);
+		// n8n's editor recognises API errors by this name
+		this.name = 'NodeApiError';
 		this.outcomeUnknown = OUTCOME_UNKNOWN.has(kind);
 		this.retryAfterMs = details.retryAfterMs;
 		this.responseBody = details.body;
@@ -169,16 +171,20 @@ function failureFromResponse(
 	});
 }
 
+/** The system error code (ECONNRESET…), which n8n's NodeApiError keeps as its httpCode. */
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; current && depth < 4; depth++) {
-		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
+			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		}
 		current = (current as { cause?: unknown }).cause;
 	}
 	return undefined;
 }
 
+// n8n swaps a message that mentions a system error code for its own generic text, so the
+// code goes into the description.
 function failureFromException(
 	context: IExecuteFunctions,
 	path: string,
@@ -187,22 +193,25 @@ function failureFromException(
 	itemIndex: number,
 ): AliKassaApiError {
 	const code = errorCode(error);
+	const codeNote = code ? `System error code: ${code}.` : undefined;
 	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String((error as Error)?.message))) {
 		return new AliKassaApiError(context, 'timeout', {
 			itemIndex,
 			message: `AliKassa did not answer ${path} within ${timeoutMs / 1000} s`,
+			description: codeNote,
 		});
 	}
 	if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
 		return new AliKassaApiError(context, 'unreachable', {
 			itemIndex,
-			message: `Cannot reach AliKassa (${code}); nothing was sent`,
-			description: 'Check the Base URL in the credential and the network.',
+			message: 'Cannot reach AliKassa; nothing was sent',
+			description: `${codeNote} Check the Base URL in the credential and the network.`,
 		});
 	}
 	return new AliKassaApiError(context, 'connectionLost', {
 		itemIndex,
-		message: `The connection to AliKassa broke during ${path}${code ? ` (${code})` : ''}`,
+		message: `The connection to AliKassa broke during ${path}`,
+		description: codeNote,
 	});
 }
 

@@ -5,7 +5,7 @@ import { buildPayoutBody, PayoutInputError, type PayoutBody } from '../../core/p
 import { backoffDelayMs } from '../../core/payoutStatus';
 import { AliKassaApiError, aliKassaApiRequest } from '../../transport';
 import { concurrencyOption, timeoutOption } from '../common.descriptions';
-import { withOrderId, type PayoutRun } from '../router';
+import { withOrderId, type PayoutRun } from '../payoutRun';
 import { fetchPayoutStatus } from './payoutStatus';
 
 const properties: INodeProperties[] = [
@@ -290,7 +290,12 @@ export async function execute(
 	itemIndex: number,
 	run: PayoutRun,
 ): Promise<IDataObject> {
-	const body = readPayoutBody(this, itemIndex);
+	let body: PayoutBody;
+	try {
+		body = readPayoutBody(this, itemIndex);
+	} catch (error) {
+		throw withOrderId(error, String(this.getNodeParameter('orderId', itemIndex, '') ?? '').trim());
+	}
 	const firstItem = run.orderIdItems.get(body.order_id);
 	if (firstItem !== undefined) {
 		throw new NodeOperationError(

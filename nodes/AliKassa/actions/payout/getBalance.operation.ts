@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { aliKassaApiRequest } from '../../transport';
 import { timeoutOption } from '../common.descriptions';
-import type { PayoutRun } from '../router';
+import type { PayoutRun } from '../payoutRun';
 
 const properties: INodeProperties[] = [
 	{

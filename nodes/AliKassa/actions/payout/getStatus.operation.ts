@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { concurrencyOption, timeoutOption } from '../common.descriptions';
-import { withOrderId, type PayoutRun } from '../router';
+import { withOrderId, type PayoutRun } from '../payoutRun';
 import { fetchPayoutStatus, type PayoutLookup } from './payoutStatus';
 
 const properties: INodeProperties[] = [
@@ -22,7 +22,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: '={{ $json.id }}',
+		placeholder: '100001524',
 		description: 'ID of the payout in AliKassa',
 		displayOptions: { show: { lookupBy: ['id'] } },
 	},

@@ -1,0 +1,97 @@
+import { createPublicKey, verify, type KeyObject } from 'crypto';
+
+import { phpJsonEncode } from './phpJson';
+import { isFinalStatus } from './payoutStatus';
+
+/** The fields AliKassa signs, in the order its PHP documentation lists them. */
+export const NOTIFICATION_FIELDS = [
+	'type',
+	'id',
+	'order_id',
+	'payment_status',
+	'amount',
+	'payment_amount',
+	'commission_amount',
+	'is_partial_payment',
+	'account',
+	'service',
+	'desc',
+] as const;
+
+export type NotificationParams = Record<string, unknown>;
+
+/** How a valid signature was made: the docs' PHP (SHA-1) or the English docs' Node example. */
+export type SignatureForm = 'php-sha1' | 'json-sha256';
+
+function text(value: unknown): string | null {
+	if (value === undefined || value === null) return null;
+	return Array.isArray(value) ? text(value[0]) : String(value);
+}
+
+/** PHP's (int) cast: leading digits, else 0. */
+function phpInt(value: unknown): number {
+	const match = /^\s*[+-]?\d+/.exec(text(value) ?? '');
+	return match ? Number.parseInt(match[0], 10) : 0;
+}
+
+function signedValues(params: NotificationParams): Map<string, string | number | null> {
+	return new Map(
+		NOTIFICATION_FIELDS.map((field) => [field, field === 'id' ? phpInt(params.id) : text(params[field])]),
+	);
+}
+
+/** The exact bytes each documented form signs. */
+export function signedTexts(params: NotificationParams): Record<SignatureForm, string> {
+	const values = signedValues(params);
+	return {
+		'php-sha1': phpJsonEncode(values),
+		'json-sha256': JSON.stringify(Object.fromEntries(values)),
+	};
+}
+
+export class PublicKeyError extends Error {}
+
+export function loadPublicKey(pem: string): KeyObject {
+	try {
+		const key = createPublicKey(pem.replace(/\\n/g, '\n').trim());
+		if (key.asymmetricKeyType !== 'rsa') throw new PublicKeyError('The notifications public key is not an RSA key.');
+		return key;
+	} catch (error) {
+		if (error instanceof PublicKeyError) throw error;
+		throw new PublicKeyError(
+			'The notifications public key cannot be read. Paste the whole public.pem of the "API certificate for notifications".',
+		);
+	}
+}
+
+/** Which documented form the notification's `sign` verifies under, or null for none. */
+export function verifyNotification(params: NotificationParams, publicKey: KeyObject): SignatureForm | null {
+	const sign = text(params.sign);
+	if (!sign) return null;
+	const signature = Buffer.from(sign.replace(/ /g, '+'), 'base64');
+	if (signature.length === 0) return null;
+	const texts = signedTexts(params);
+	if (verify('sha1', Buffer.from(texts['php-sha1'], 'utf8'), publicKey, signature)) return 'php-sha1';
+	if (verify('sha256', Buffer.from(texts['json-sha256'], 'utf8'), publicKey, signature)) return 'json-sha256';
+	return null;
+}
+
+/** The notification as a workflow wants it: id a number, the partial flag a boolean, amounts as text. */
+export function normalizeNotification(params: NotificationParams, signatureForm: SignatureForm) {
+	const partial = (text(params.is_partial_payment) ?? '').toLowerCase();
+	return {
+		type: text(params.type),
+		id: phpInt(params.id),
+		order_id: text(params.order_id),
+		payment_status: text(params.payment_status),
+		amount: text(params.amount),
+		payment_amount: text(params.payment_amount),
+		commission_amount: text(params.commission_amount),
+		is_partial_payment: partial === '1' || partial === 'true',
+		account: text(params.account),
+		service: text(params.service),
+		desc: text(params.desc),
+		isFinal: isFinalStatus(text(params.payment_status)),
+		signatureForm,
+	};
+}

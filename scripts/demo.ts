@@ -1,0 +1,216 @@
+/**
+ * `npm run demo`: installs n8n on first use, installs this package into it like a user would,
+ * runs examples/scheduled-batch-payouts.json headless against the local AliKassa sandbox, prints
+ * what happened to every row and checks it against what the sandbox received.
+ */
+import { DECIMAL_AMOUNT, centsOf, formatCents } from '../sandbox/money';
+import { PAYOUT_SERVICES, type RecordedRequest, type SandboxPayout } from '../sandbox/server';
+import {
+	EXAMPLES,
+	EXAMPLES_DIR,
+	loadExample,
+	PAYOUTS_CSV,
+	pointWorkflowAt,
+	sandboxCredential,
+} from './examples';
+import {
+	ensureN8nInstalled,
+	N8nUserFolder,
+	nodeItems,
+	preparePackage,
+	type ExecutionRun,
+} from './n8n';
+import { orderIdOf, SandboxProcess } from './sandboxProcess';
+
+const BATCH = EXAMPLES.scheduledBatch;
+
+interface CsvRow {
+	order_id: string;
+	amount: string;
+	service: string;
+}
+
+/** One CSV row and what the AliKassa Payout node made of it. */
+interface RowOutcome {
+	row: CsvRow;
+	accepted: boolean;
+	id?: unknown;
+	paymentStatus?: unknown;
+	error?: string;
+}
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+
+/** The rows a correct run must get paid: a known service and an amount AliKassa accepts. */
+function shouldBePaid(row: CsvRow): boolean {
+	return (
+		(PAYOUT_SERVICES as readonly string[]).includes(row.service) && DECIMAL_AMOUNT.test(row.amount)
+	);
+}
+
+function outcomes(run: ExecutionRun): RowOutcome[] {
+	const rows = nodeItems(run, BATCH.rowsNode).map((item) => item.json as unknown as CsvRow);
+	const byRow = new Map<number, RowOutcome>();
+	const record = (outcome: Omit<RowOutcome, 'row'>, rowIndex: number | undefined) => {
+		if (rowIndex === undefined || byRow.has(rowIndex) || rows[rowIndex] === undefined) {
+			throw new Error(
+				`The payout node's output does not pair one item with each row (row ${rowIndex})`,
+			);
+		}
+		byRow.set(rowIndex, { row: rows[rowIndex], ...outcome });
+	};
+	for (const item of nodeItems(run, BATCH.payoutNode, 0)) {
+		record(
+			{ accepted: true, id: item.json.id, paymentStatus: item.json.payment_status },
+			item.pairedItem?.item,
+		);
+	}
+	for (const item of nodeItems(run, BATCH.payoutNode, 1)) {
+		record({ accepted: false, error: String(item.json.error) }, item.pairedItem?.item);
+	}
+	const unanswered = rows.filter((_, index) => !byRow.has(index));
+	if (unanswered.length > 0) {
+		throw new Error(`No output item for ${unanswered.map((row) => row.order_id).join(', ')}`);
+	}
+	return rows.map((_, index) => byRow.get(index) as RowOutcome);
+}
+
+function printTable(rows: RowOutcome[]): void {
+	const header = ['order_id', 'amount', 'service', 'AliKassa id', 'payment_status'];
+	const body = rows.map(({ row, accepted, id, paymentStatus, error }) => [
+		row.order_id,
+		row.amount,
+		row.service,
+		accepted ? String(id) : '-',
+		accepted ? String(paymentStatus) : `FAILED: ${error}`,
+	]);
+	const last = header.length - 1;
+	const widths = header.map((_, column) =>
+		Math.max(...[header, ...body].map((cells) => cells[column].length)),
+	);
+	const line = (cells: string[]) =>
+		cells
+			.map((cell, column) => {
+				if (column === last) return cell;
+				return column === 1 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
+			})
+			.join('  ');
+	print(line(header));
+	print(
+		line(
+			header.map((title, column) => '-'.repeat(column === last ? title.length : widths[column])),
+		),
+	);
+	body.forEach((cells) => print(line(cells)));
+}
+
+function printTotals(rows: RowOutcome[]): void {
+	const accepted = rows.filter((outcome) => outcome.accepted);
+	const acceptedCents = accepted.reduce((sum, { row }) => sum + centsOf(row.amount), 0);
+	print();
+	print(
+		`Sent: ${rows.length}   Accepted: ${accepted.length}   Failed: ${rows.length - accepted.length}   Total accepted: ${formatCents(acceptedCents)} RUB`,
+	);
+}
+
+/** What the sandbox saw that contradicts the table; empty when all is well. */
+function crossCheck(
+	rows: RowOutcome[],
+	requests: RecordedRequest[],
+	payouts: SandboxPayout[],
+): string[] {
+	const problems: string[] = [];
+	const payoutRequests = requests.filter((request) => request.path === '/v1/payout');
+	for (const { row, accepted, id } of rows) {
+		const sent = payoutRequests.filter((request) => orderIdOf(request) === row.order_id);
+		const paid = payouts.filter((payout) => payout.orderId === row.order_id);
+		if (sent.some((request) => !request.signatureValid)) {
+			problems.push(`${row.order_id}: the sandbox got a request with an invalid signature`);
+		}
+		if (!shouldBePaid(row)) {
+			if (accepted) problems.push(`${row.order_id}: should have failed, but was accepted`);
+			if (paid.length > 0) problems.push(`${row.order_id}: should not have been paid, but was`);
+			continue;
+		}
+		if (!accepted) problems.push(`${row.order_id}: should have been accepted, but failed`);
+		if (sent.filter((request) => request.status === 200).length !== 1) {
+			problems.push(
+				`${row.order_id}: expected one accepted request, the sandbox answered ${sent.map((request) => request.status).join(', ') || 'nothing'}`,
+			);
+		}
+		if (
+			paid.length !== 1 ||
+			paid[0].id !== id ||
+			paid[0].amount !== formatCents(centsOf(row.amount))
+		) {
+			problems.push(
+				`${row.order_id}: expected one payout #${String(id)} of ${row.amount}, the sandbox has ${JSON.stringify(paid.map(({ id: paidId, amount }) => ({ id: paidId, amount })))}`,
+			);
+		}
+	}
+	const orderIds = payouts.map((payout) => payout.orderId);
+	const paidTwice = orderIds.filter((orderId, index) => orderIds.indexOf(orderId) !== index);
+	if (paidTwice.length > 0) problems.push(`paid twice: ${paidTwice.join(', ')}`);
+	return problems;
+}
+
+async function main(): Promise<number> {
+	const started = Date.now();
+	await ensureN8nInstalled();
+	const pkg = await preparePackage();
+	print(
+		`Installed ${pkg.tarball.split('/').pop()} into a fresh n8n user folder the way n8n's Community Nodes installer does.`,
+	);
+	const sandbox = await SandboxProcess.start();
+	const userFolder = await N8nUserFolder.create(pkg, { readableDirs: [EXAMPLES_DIR] });
+	try {
+		print(`AliKassa sandbox: ${sandbox.url}`);
+		await userFolder.importCredentials([sandboxCredential(sandbox.url)]);
+		await userFolder.importWorkflows([
+			pointWorkflowAt(loadExample(BATCH.file), {
+				sandboxUrl: sandbox.url,
+				payoutsCsv: PAYOUTS_CSV,
+			}),
+		]);
+		print(`Running examples/${BATCH.file} headless (n8n execute) on ${PAYOUTS_CSV}…`);
+		print();
+		const execution = await userFolder.execute(BATCH.id);
+		if (execution.failed) {
+			const error = execution.run.data.resultData.error;
+			print(
+				`The workflow failed: ${error?.message}${error?.description ? ` (${error.description})` : ''}`,
+			);
+			return 1;
+		}
+		const rows = outcomes(execution.run);
+		printTable(rows);
+		printTotals(rows);
+
+		const problems = crossCheck(rows, await sandbox.requests(), await sandbox.payouts());
+		print();
+		print('Cross-check against the sandbox (/_sandbox/requests, /_sandbox/payouts):');
+		if (problems.length === 0) {
+			print('  OK: every good row reached AliKassa once with a valid signature and was paid once;');
+			print('      the bad row failed cleanly and nothing was paid twice.');
+		} else {
+			problems.forEach((problem) => print(`  PROBLEM: ${problem}`));
+		}
+		print(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+		return problems.length === 0 ? 0 : 1;
+	} finally {
+		await sandbox.stop();
+		userFolder.remove();
+	}
+}
+
+main().then(
+	(exitCode) => {
+		process.exitCode = exitCode;
+	},
+	(error: unknown) => {
+		process.stderr.write(
+			`Demo failed: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
+		process.exitCode = 1;
+	},
+);

@@ -1,0 +1,111 @@
+/**
+ * `npm run dev [-- --n8n-port N --sandbox-port N]`: the AliKassa sandbox and n8n's editor with
+ * this package installed like a user would, the sandbox credential and every example imported,
+ * and the owner account already created (the editor opens on its sign-in page, not on the
+ * owner-setup form). Everything lives in a throwaway user folder; Ctrl+C stops both and
+ * removes it.
+ */
+import { parseArgs } from 'util';
+
+import {
+	allExamples,
+	EXAMPLES,
+	EXAMPLES_DIR,
+	PAYOUTS_CSV,
+	SANDBOX_CREDENTIAL,
+	sandboxCredential,
+} from './examples';
+import { ensureN8nInstalled, N8nUserFolder, preparePackage, type Owner } from './n8n';
+import { SandboxProcess } from './sandboxProcess';
+
+const OWNER: Owner = {
+	email: 'owner@example.com',
+	firstName: 'AliKassa',
+	lastName: 'Developer',
+	password: 'AliKassa-dev-1',
+};
+
+const print = (line = '') => process.stdout.write(`${line}\n`);
+const prefixed = (prefix: string) => (line: string) => print(`${prefix} ${line}`);
+
+function ports(): { n8nPort: number; sandboxPort: number } {
+	const { values } = parseArgs({
+		options: { 'n8n-port': { type: 'string' }, 'sandbox-port': { type: 'string' } },
+	});
+	const port = (text: string | undefined, fallback: number) => {
+		const value = Number(text ?? fallback);
+		if (!Number.isInteger(value) || value < 1 || value > 65535) {
+			throw new Error(`Not a port: ${text}`);
+		}
+		return value;
+	};
+	return {
+		n8nPort: port(values['n8n-port'], 5678),
+		sandboxPort: port(values['sandbox-port'], 8787),
+	};
+}
+
+/** Resolves on the first Ctrl+C or SIGTERM; a second one ends the process at once. */
+function stopRequested(): Promise<null> {
+	return new Promise((resolve) => {
+		const onSignal = (signal: NodeJS.Signals) => {
+			process.once(signal, () => process.exit(130));
+			print(`${signal}: stopping n8n and the sandbox…`);
+			resolve(null);
+		};
+		process.once('SIGINT', onSignal);
+		process.once('SIGTERM', onSignal);
+	});
+}
+
+async function main(): Promise<void> {
+	const { n8nPort, sandboxPort } = ports();
+	const stop = stopRequested();
+	await ensureN8nInstalled();
+	const pkg = await preparePackage();
+	const sandbox = await SandboxProcess.start({ port: sandboxPort, onLine: prefixed('[sandbox]') });
+	const userFolder = await N8nUserFolder.create(pkg, {
+		port: n8nPort,
+		readableDirs: [EXAMPLES_DIR],
+	});
+	try {
+		await userFolder.importCredentials([sandboxCredential(sandbox.url)]);
+		await userFolder.importWorkflows(allExamples(sandbox.url));
+		const server = await userFolder.start(prefixed('[n8n]'));
+		try {
+			await server.setUpOwner(OWNER);
+			print();
+			print(`n8n with ${pkg.tarball.split('/').pop()} installed: ${server.url}`);
+			print(`  Sign in as ${OWNER.email} / ${OWNER.password}`);
+			print(`  Credential "${SANDBOX_CREDENTIAL.name}" → ${sandbox.url}`);
+			print(
+				`  Workflows: ${Object.values(EXAMPLES)
+					.map(({ file }) => file)
+					.join(', ')}`,
+			);
+			print(`  The batch example reads ${PAYOUTS_CSV}`);
+			print(`  Everything is thrown away on Ctrl+C: download workflows you want to keep.`);
+			print();
+			const ended = await Promise.race([stop, server.whenEnded(), sandbox.whenEnded()]);
+			if (ended !== null) {
+				print(`${ended}; stopping the rest.`);
+				process.exitCode = 1;
+			}
+		} finally {
+			await server.stop();
+		}
+	} finally {
+		await sandbox.stop();
+		userFolder.remove();
+	}
+}
+
+main().then(
+	() => print('Stopped.'),
+	(error: unknown) => {
+		process.stderr.write(
+			`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`,
+		);
+		process.exitCode = 1;
+	},
+);

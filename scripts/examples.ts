@@ -1,0 +1,88 @@
+/**
+ * The workflows in examples/ and the sandbox credential they name. The examples import as they
+ * are; these helpers only point them at a sandbox on another port and at a CSV file elsewhere.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
+import { SANDBOX_ACCOUNT_ID, sandboxCertDir } from '../sandbox/server';
+import { REPO_ROOT, type CredentialToImport, type Workflow } from './n8n';
+
+export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+export const PAYOUTS_CSV = join(EXAMPLES_DIR, 'payouts.csv');
+
+/** Where the examples expect the sandbox (`npm run dev` starts it there) and the CSV file. */
+const EXAMPLE_SANDBOX_URL = 'http://127.0.0.1:8787';
+const EXAMPLE_PAYOUTS_CSV = '/home/node/.n8n-files/payouts.csv';
+
+/** The credential every example uses, by id and name. */
+export const SANDBOX_CREDENTIAL = { id: 'aliKassaSandbox01', name: 'AliKassa Sandbox' } as const;
+
+export const EXAMPLES = {
+	singlePayout: {
+		file: 'single-payout.json',
+		id: 'aliKassaSinglePayout',
+		payoutNode: 'Create Payout',
+	},
+	scheduledBatch: {
+		file: 'scheduled-batch-payouts.json',
+		id: 'aliKassaBatchPayouts',
+		rowsNode: 'Extract CSV Rows',
+		payoutNode: 'Create Payouts',
+		acceptedNode: 'Accepted by AliKassa',
+		refusedNode: 'Refused: fix the row',
+	},
+	httpRequestSigned: {
+		file: 'http-request-signed.json',
+		id: 'aliKassaHttpSigned',
+		requestNode: 'Get Balance',
+	},
+} as const;
+
+export function loadExample(file: string): Workflow {
+	return JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Workflow;
+}
+
+function mapStrings(value: unknown, change: (text: string) => string): unknown {
+	if (typeof value === 'string') return change(value);
+	if (Array.isArray(value)) return value.map((element) => mapStrings(element, change));
+	if (typeof value === 'object' && value !== null) {
+		return Object.fromEntries(
+			Object.entries(value).map(([key, element]) => [key, mapStrings(element, change)]),
+		);
+	}
+	return value;
+}
+
+/** The workflow with its sandbox URL and CSV path replaced. */
+export function pointWorkflowAt(
+	workflow: Workflow,
+	{ sandboxUrl, payoutsCsv = PAYOUTS_CSV }: { sandboxUrl: string; payoutsCsv?: string },
+): Workflow {
+	return mapStrings(workflow, (text) =>
+		text === EXAMPLE_PAYOUTS_CSV ? payoutsCsv : text.split(EXAMPLE_SANDBOX_URL).join(sandboxUrl),
+	) as Workflow;
+}
+
+/** Every example, ready to import next to a sandbox at `sandboxUrl`. */
+export function allExamples(sandboxUrl: string): Workflow[] {
+	return Object.values(EXAMPLES).map(({ file }) =>
+		pointWorkflowAt(loadExample(file), { sandboxUrl }),
+	);
+}
+
+/** What a user would type into the credential from the sandbox's certificate archive. */
+export function sandboxCredential(baseUrl: string): CredentialToImport {
+	const keyDir = join(sandboxCertDir(), 'payout');
+	return {
+		...SANDBOX_CREDENTIAL,
+		type: 'aliKassaPayoutApi',
+		data: {
+			accountId: SANDBOX_ACCOUNT_ID,
+			privateKey: readFileSync(join(keyDir, 'private.pem'), 'utf8'),
+			password: readFileSync(join(keyDir, 'password.txt'), 'utf8'),
+			signatureHash: 'sha1',
+			baseUrl,
+		},
+	};
+}

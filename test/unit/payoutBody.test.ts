@@ -1,0 +1,95 @@
+import { buildPayoutBody, PayoutInputError } from '../../nodes/AliKassa/core/payoutBody';
+import { phpJsonEncode } from '../../nodes/AliKassa/core/phpJson';
+
+const minimal = { amount: '500', number: '79005554455', orderId: 'A-1', service: 'qiwi_rub' };
+
+function refusal(input: Parameters<typeof buildPayoutBody>[0]): PayoutInputError {
+	try {
+		buildPayoutBody(input);
+	} catch (error) {
+		if (error instanceof PayoutInputError) return error;
+		throw error;
+	}
+	throw new Error('expected a refusal');
+}
+
+describe('buildPayoutBody', () => {
+	it('lays out the required fields in the API table order', () => {
+		expect(phpJsonEncode(buildPayoutBody(minimal))).toBe(
+			'{"amount":"500.00","number":"79005554455","order_id":"A-1","service":"qiwi_rub"}',
+		);
+	});
+
+	it('puts optional fields after the required ones, extra card data as a nested object', () => {
+		const body = buildPayoutBody({
+			...minimal,
+			customerCode: '100000000111',
+			customerEmail: 'a@b.co',
+			customerPhone: '79001112233',
+			cardHolder: 'IVAN IVANOV',
+			cardExpMonth: '01',
+			cardExpYear: '27',
+			cardCountry: 'DE',
+			cardRecipientBirthDate: '1999-12-15',
+			notificationEndpointUrl: 'https://example.com/hook?a=1',
+			notificationEndpointId: '5',
+		});
+		expect(Object.keys(body)).toEqual([
+			'amount',
+			'number',
+			'order_id',
+			'service',
+			'notification_endpoint_id',
+			'notification_endpoint_url',
+			'extra',
+			'customer_phone',
+			'customer_email',
+			'customer_code',
+		]);
+		expect(body.notification_endpoint_id).toBe(5);
+		expect(Object.keys(body.extra!)).toEqual([
+			'card_exp_year',
+			'card_exp_month',
+			'card_holder',
+			'card_country',
+			'card_recipient_birth_date',
+		]);
+		expect(phpJsonEncode(body)).toContain(
+			'"notification_endpoint_url":"https:\\/\\/example.com\\/hook?a=1"',
+		);
+	});
+
+	it('leaves out blank optional fields', () => {
+		expect(
+			Object.keys(buildPayoutBody({ ...minimal, customerEmail: '', cardHolder: undefined })),
+		).toEqual(['amount', 'number', 'order_id', 'service']);
+	});
+
+	it('takes a number from a sheet as text, but refuses one that lost digits', () => {
+		expect(buildPayoutBody({ ...minimal, number: 79005554455 }).number).toBe('79005554455');
+		expect(refusal({ ...minimal, number: 4111111111111111111 }).field).toBe('number');
+	});
+
+	it.each([
+		[{ amount: '10.005' }, 'amount', /more than 2 decimals/],
+		[{ number: '' }, 'number', /Number is empty/],
+		[{ number: '   ' }, 'number', /Number is empty/],
+		[{ orderId: 'x'.repeat(129) }, 'orderId', /129 characters long; AliKassa allows at most 128/],
+		[{ orderId: undefined }, 'orderId', /Order ID must be text/],
+		[{ service: 's'.repeat(101) }, 'service', /at most 100/],
+		[{ notificationEndpointId: 2.5 }, 'notificationEndpointId', /whole positive number/],
+		[{ notificationEndpointId: 'five' }, 'notificationEndpointId', /whole positive number/],
+		[{ notificationEndpointId: -1 }, 'notificationEndpointId', /whole positive number/],
+		[{ notificationEndpointUrl: 'ftp://x' }, 'notificationEndpointUrl', /http\(s\) URL/],
+		[{ customerEmail: 'nope' }, 'customerEmail', /not an email/],
+		[{ customerPhone: '+7 (900) 111' }, 'customerPhone', /digits only/],
+		[{ cardExpMonth: '13' }, 'cardExpMonth', /01 to 12/],
+		[{ cardExpYear: '2027' }, 'cardExpYear', /at most 2|two digits/],
+		[{ cardCountry: 'de' }, 'cardCountry', /ISO 3166-1/],
+		[{ cardRecipientBirthDate: '15.12.1999' }, 'cardRecipientBirthDate', /YYYY-MM-DD/],
+	])('%p is refused on %s', (change, field, message) => {
+		const error = refusal({ ...minimal, ...change });
+		expect(error.field).toBe(field);
+		expect(error.message).toMatch(message);
+	});
+});
