@@ -6,6 +6,8 @@
  */
 import { Container } from '@n8n/di';
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+// not re-exported by n8n-core's index
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
@@ -199,13 +201,7 @@ export async function runPayoutNode(options: {
 	};
 }
 
-/** SSHClientsManager starts a 60 s interval per execution context that keeps jest alive. */
+/** n8n-core's SSHClientsManager starts a 60 s interval per process that would keep jest alive. */
 export function stopEngineTimers(): void {
-	try {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		const { SSHClientsManager } = require('n8n-core') as { SSHClientsManager?: new () => { onShutdown(): void } };
-		if (SSHClientsManager && Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
-	} catch {
-		// nothing started
-	}
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
 }

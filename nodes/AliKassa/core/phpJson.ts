@@ -97,13 +97,23 @@ function isPhpList(value: PhpJsonValue): value is readonly PhpJsonValue[] {
 	return Array.isArray(value);
 }
 
+function encodeList(items: readonly PhpJsonValue[]): string {
+	return '[' + items.map((item) => phpJsonEncode(item)).join(',') + ']';
+}
+
+/**
+ * Maps and objects stand for PHP arrays, and PHP writes an array whose keys are 0, 1, 2… in
+ * order as a JSON list: `[]` when it is empty, `["a","b"]` for keys "0" and "1".
+ */
 function encodeEntries(entries: Iterable<[string, PhpJsonValue | undefined]>): string {
-	const parts: string[] = [];
-	for (const [key, item] of entries) {
-		if (item === undefined) continue;
-		parts.push(encodePhpString(key) + ':' + phpJsonEncode(item));
+	const present = [...entries].filter(
+		(entry): entry is [string, PhpJsonValue] => entry[1] !== undefined,
+	);
+	if (present.every(([key], index) => key === String(index))) {
+		return encodeList(present.map(([, item]) => item));
 	}
-	return '{' + parts.join(',') + '}';
+	const members = present.map(([key, item]) => encodePhpString(key) + ':' + phpJsonEncode(item));
+	return '{' + members.join(',') + '}';
 }
 
 export function phpJsonEncode(value: PhpJsonValue): string {
@@ -117,7 +127,7 @@ export function phpJsonEncode(value: PhpJsonValue): string {
 			return encodePhpString(value);
 	}
 	if (isPhpList(value)) {
-		return '[' + value.map((item) => phpJsonEncode(item)).join(',') + ']';
+		return encodeList(value);
 	}
 	if (value instanceof Map) {
 		return encodeEntries(value.entries());

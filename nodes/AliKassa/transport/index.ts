@@ -66,18 +66,19 @@ export class AliKassaApiError extends NodeApiError {
 
 /** Reads the credential and loads its key once, so a bad key fails before anything is sent. */
 export async function loadCredentials(context: IExecuteFunctions): Promise<AliKassaCredentials> {
-	const credentials = readCredentials(await context.getCredentials(CREDENTIAL_TYPE));
+	const data = await context.getCredentials(CREDENTIAL_TYPE);
 	try {
+		const credentials = readCredentials(data);
 		getBodySigner(credentials);
+		return credentials;
 	} catch (error) {
 		if (error instanceof PrivateKeyError || error instanceof CredentialsError) {
 			throw new NodeOperationError(context.getNode(), `AliKassa credential: ${error.message}`, {
-				description: 'Open the AliKassa Payout API credential and check Private Key and Password.',
+				description: 'Open the AliKassa Payout API credential and check it.',
 			});
 		}
 		throw error;
 	}
-	return credentials;
 }
 
 function laravelErrors(body: unknown): string | undefined {

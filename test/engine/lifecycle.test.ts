@@ -1,0 +1,193 @@
+import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+
+import { aliKassaPayoutApiTest } from '../../nodes/AliKassa/methods/credentialTest';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { runPayoutNode, stopEngineTimers } from '../support/engine';
+import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ quiet: true, finalAfterMs: 400 });
+});
+
+afterEach(() => {
+	sandbox.clearFaults();
+	sandbox.reset();
+});
+
+afterAll(async () => {
+	await sandbox.close();
+	stopEngineTimers();
+});
+
+const payout = { operation: 'create', amount: '250.50', number: '4111111111111111', service: 'payment_card_rub' };
+
+async function run(parameters: IDataObject, items?: IDataObject[]) {
+	return await runPayoutNode({ parameters, items, credentials: sandboxCredentials(sandbox.url) });
+}
+
+async function createPayout(orderId: string, number = payout.number) {
+	const result = await run({ ...payout, number, orderId });
+	expect(result.error).toBeUndefined();
+	return result.output[0].json;
+}
+
+describe('Get Payout Status', () => {
+	it('by AliKassa id and by order_id, with isFinal', async () => {
+		const created = await createPayout('status-1');
+		const byId = await run({ operation: 'getStatus', lookupBy: 'id', payoutId: '={{ $json.id }}' }, [created]);
+		expect(byId.error).toBeUndefined();
+		expect(byId.output[0].json).toMatchObject({
+			id: created.id,
+			order_id: 'status-1',
+			payment_status: 'wait',
+			amount: '250.50',
+			isFinal: false,
+		});
+		expect(byId.output[0].pairedItem).toEqual({ item: 0 });
+
+		await new Promise((resolve) => setTimeout(resolve, 500));
+		const byOrderId = await run({ operation: 'getStatus', lookupBy: 'orderId', orderId: 'status-1' });
+		expect(byOrderId.output[0].json).toMatchObject({ id: created.id, payment_status: 'paid', isFinal: true });
+		expect(sandbox.requests.filter((request) => request.path === '/v1/payout/status').every((r) => r.signatureValid)).toBe(true);
+	});
+
+	it('an unknown payout is a clear "not found" for that item only', async () => {
+		const created = await createPayout('status-2');
+		const result = await runPayoutNode({
+			parameters: { operation: 'getStatus', lookupBy: 'orderId', orderId: '={{ $json.order_id }}' },
+			items: [{ order_id: 'no-such-order' }, created],
+			credentials: sandboxCredentials(sandbox.url),
+			onError: 'continueRegularOutput',
+		});
+		expect(result.output[0].json.error).toMatch(/AliKassa has no payout with order ID "no-such-order"/);
+		expect(result.output[0].json.order_id).toBe('no-such-order');
+		expect(result.output[1].json).toMatchObject({ order_id: 'status-2', payment_status: 'wait' });
+	});
+
+	it('a payout id that is not a number is refused without asking', async () => {
+		const result = await run({ operation: 'getStatus', lookupBy: 'id', payoutId: 'abc' });
+		expect(result.error!.message).toMatch(/Payout ID must be AliKassa's numeric ID/);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+});
+
+describe('Get Balance', () => {
+	it('returns the account balance, signed over PHP json_encode([])', async () => {
+		await createPayout('balance-1');
+		const result = await run({ operation: 'getBalance' });
+		expect(result.error).toBeUndefined();
+		expect(result.output[0].json).toMatchObject({
+			currency: 'RUB',
+			balance: expect.any(String),
+			hold: expect.any(String),
+			rolling_reserve: expect.any(String),
+			pending_payouts: '250.50',
+		});
+		const request = sandbox.requests.find((candidate) => candidate.path === '/v1/account/balance')!;
+		expect(request.body).toBe('[]');
+		expect(request.signatureValid).toBe(true);
+	});
+});
+
+describe('Create Payout → Wait for Final Status', () => {
+	it('polls until the status is final and returns it', async () => {
+		const result = await run({
+			...payout,
+			orderId: 'wait-1',
+			number: '4000000000000002',
+			options: { waitForFinalStatus: true, pollIntervalSeconds: 0.1, maxWaitSeconds: 10 },
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.output[0].json).toMatchObject({ order_id: 'wait-1', payment_status: 'fail', isFinal: true });
+		expect(sandbox.requests.filter((request) => request.path === '/v1/payout')).toHaveLength(1);
+	});
+
+	it('at the maximum wait returns the last status with isFinal false and a note, not an error', async () => {
+		const slowSandbox = await startSandbox({ quiet: true, finalAfterMs: 60_000 });
+		try {
+			const result = await runPayoutNode({
+				parameters: {
+					...payout,
+					orderId: 'wait-2',
+					options: { waitForFinalStatus: true, pollIntervalSeconds: 0.2, maxWaitSeconds: 1 },
+				},
+				credentials: sandboxCredentials(slowSandbox.url),
+			});
+			expect(result.error).toBeUndefined();
+			expect(result.output[0].json).toMatchObject({
+				order_id: 'wait-2',
+				id: expect.any(Number),
+				payment_status: 'wait',
+				isFinal: false,
+				note: expect.stringMatching(/The payout exists; check it later with Get Payout Status/),
+			});
+		} finally {
+			await slowSandbox.close();
+		}
+	});
+});
+
+describe('credential test', () => {
+	// n8n gives a credential test only the legacy request helper; this one is backed by fetch.
+	const context = {
+		helpers: {
+			request: async (options: { method: string; uri: string; body: string; headers: Record<string, string> }) => {
+				const response = await fetch(options.uri, { method: options.method, body: options.body, headers: options.headers });
+				return { statusCode: response.status, body: await response.text() };
+			},
+		},
+	} as unknown as ICredentialTestFunctions;
+
+	async function test(overrides: Partial<Record<string, string>> = {}, baseUrl = sandbox.url) {
+		const result = await aliKassaPayoutApiTest.call(context, {
+			id: '1',
+			name: 'AliKassa',
+			type: 'aliKassaPayoutApi',
+			data: sandboxCredentials(baseUrl, overrides),
+		});
+		expectNoSecrets(result.message);
+		return result;
+	}
+
+	it('connects and shows the balance', async () => {
+		await expect(test()).resolves.toEqual({ status: 'OK', message: 'Connected — balance 1 000 000.00 RUB' });
+	});
+
+	it.each([
+		[{ accountId: 'nope' }, /Account ID is not a UUID/],
+		[{ password: 'wrong' }, /password does not open this private key/],
+		[{ privateKey: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }, /This is a certificate/],
+	])('checks locally first: %p', async (overrides, message) => {
+		const result = await test(overrides);
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(message);
+		expect(sandbox.requests).toHaveLength(0);
+	});
+
+	it("reports AliKassa's own refusal of an unknown account", async () => {
+		const result = await test({ accountId: '00000000-0000-4000-8000-000000000000' });
+		expect(result).toEqual({ status: 'Error', message: 'AliKassa refused the credential (HTTP 401): Account not found.' });
+	});
+
+	it('reports a key AliKassa does not know as a refused signature', async () => {
+		const other = await startSandbox({
+			quiet: true,
+			accounts: [
+				{
+					id: sandbox.accountId,
+					publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----\n',
+					currency: 'RUB',
+					balance: '10.00',
+				},
+			],
+		});
+		try {
+			const result = await test({}, other.url);
+			expect(result).toEqual({ status: 'Error', message: 'AliKassa refused the credential (HTTP 403): Invalid sign.' });
+		} finally {
+			await other.close();
+		}
+	});
+});
