@@ -4,27 +4,13 @@ import { join } from 'path';
 import type { IDataObject } from 'n8n-workflow';
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { startSandbox, type Sandbox } from '../../sandbox/server';
 import type { Fault } from '../../sandbox/types';
-import { runPayoutNode, stopEngineTimers, type PayoutNodeRun } from '../support/engine';
+import { runPayoutNode, type PayoutNodeRun } from '../support/engine';
 import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { useSandbox } from '../support/useSandbox';
 
-let sandbox: Sandbox;
 const everyRun: PayoutNodeRun[] = [];
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true, finalAfterMs: 60_000 });
-});
-
-afterEach(() => {
-	sandbox.clearFaults();
-	sandbox.reset();
-});
-
-afterAll(async () => {
-	await sandbox.close();
-	stopEngineTimers();
-});
+const sandbox = useSandbox({ finalAfterMs: 60_000 });
 
 const fromItem = {
 	amount: '={{ $json.amount }}',
@@ -40,19 +26,19 @@ function row(orderId: string, overrides: IDataObject = {}): IDataObject {
 async function run(options: Omit<Parameters<typeof runPayoutNode>[0], 'credentials'> & { credentials?: IDataObject }) {
 	const result = await runPayoutNode({
 		...options,
-		credentials: (options.credentials as never) ?? sandboxCredentials(sandbox.url),
+		credentials: (options.credentials as never) ?? sandboxCredentials(sandbox().url),
 	});
 	everyRun.push(result);
 	return result;
 }
 
 function payoutRequests() {
-	return sandbox.requests.filter((request) => request.path === '/v1/payout');
+	return sandbox().requests.filter((request) => request.path === '/v1/payout');
 }
 
 function creationsPerOrderId(): Map<string, number> {
 	const counts = new Map<string, number>();
-	for (const payout of sandbox.payouts()) counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
+	for (const payout of sandbox().payouts()) counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
 	return counts;
 }
 
@@ -76,7 +62,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 		expect(request.body).toBe('{"amount":"500.00","number":"79005554455","order_id":"single-1","service":"qiwi_rub"}');
 		expect(request.signatureValid).toBe(true);
 		expect(request.signatureHash).toBe('sha1');
-		expect(request.account).toBe(sandbox.accountId);
+		expect(request.account).toBe(sandbox().accountId);
 		expect(request.contentType).toMatch(/^application\/json/);
 	});
 
@@ -84,7 +70,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 		const result = await run({
 			parameters: { operation: 'create', ...fromItem },
 			items: [row('sha256-1')],
-			credentials: sandboxCredentials(sandbox.url, { signatureHash: 'sha256' }),
+			credentials: sandboxCredentials(sandbox().url, { signatureHash: 'sha256' }),
 		});
 		expectSuccess(result);
 		expect(payoutRequests()[0].signatureHash).toBe('sha256');
@@ -118,7 +104,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 		expect(result.output.map((item) => item.pairedItem)).toEqual(items.map((_, index) => ({ item: index })));
 		expect(new Set(result.output.map((item) => item.json.id)).size).toBe(40);
 		expect(payoutRequests().every((request) => request.signatureValid)).toBe(true);
-		expect(sandbox.payouts().map((payout) => payout.amount).sort()).toEqual(
+		expect(sandbox().payouts().map((payout) => payout.amount).sort()).toEqual(
 			items.map((item) => Number(item.amount).toFixed(2)).sort(),
 		);
 	});
@@ -197,7 +183,7 @@ describe('bad input: a clear error and nothing sent', () => {
 		expect(result.error!.name).toBe('NodeOperationError');
 		expect(result.error!.message).toMatch(message);
 		expect((result.error as NodeOperationError).description).toMatch(/Nothing was sent/);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 
 	it('a non-integer notification endpoint id', async () => {
@@ -206,7 +192,7 @@ describe('bad input: a clear error and nothing sent', () => {
 			items: [row('x8')],
 		});
 		expect(result.error!.message).toMatch(/whole positive number/);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 
 	it('the same order_id twice in one run: the second is refused without sending', async () => {
@@ -236,11 +222,11 @@ describe('bad input: a clear error and nothing sent', () => {
 		const result = await run({
 			parameters: { operation: 'create', ...fromItem },
 			items: [row('cred-1')],
-			credentials: sandboxCredentials(sandbox.url, overrides),
+			credentials: sandboxCredentials(sandbox().url, overrides),
 		});
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(message);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 });
 
@@ -248,7 +234,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 	const fastOptions = { options: { timeoutSeconds: 1 } };
 
 	async function createWithFault(fault: Fault, orderId: string) {
-		sandbox.injectFault({ path: '/v1/payout', ...fault });
+		sandbox().injectFault({ path: '/v1/payout', ...fault });
 		return await run({ parameters: { operation: 'create', ...fromItem, ...fastOptions }, items: [row(orderId)] });
 	}
 
@@ -268,7 +254,26 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		expect(result.output[0].json).toMatchObject({ order_id: orderId, payment_status: 'wait' });
 		expect(Boolean(result.output[0].json.recovered)).toBe(recovered);
 		expect(creationsPerOrderId().get(orderId)).toBe(1);
-		expect(sandbox.requests.some((request) => request.path === '/v1/payout/status')).toBe(true);
+		expect(sandbox().requests.some((request) => request.path === '/v1/payout/status')).toBe(true);
+	});
+
+	it('a status lookup that meets a fault is asked again before anything is re-sent', async () => {
+		sandbox().injectFault({ kind: 'http503', path: '/v1/payout/status', times: 1 });
+		const result = await createWithFault({ kind: 'reset', when: 'after' }, 'lookup-retry-1');
+		expectSuccess(result);
+		expect(result.output[0].json).toMatchObject({ order_id: 'lookup-retry-1', recovered: true });
+		expect(payoutRequests()).toHaveLength(1);
+		expect(creationsPerOrderId().get('lookup-retry-1')).toBe(1);
+	});
+
+	it('when AliKassa cannot be asked, the error says the outcome is unknown and nothing is re-sent', async () => {
+		sandbox().injectFault({ kind: 'http503', path: '/v1/payout/status', times: 100 });
+		const result = await createWithFault({ kind: 'reset', when: 'after' }, 'unknown-1');
+		expect(result.run.status).toBe('error');
+		expect(result.error!.description).toMatch(
+			/outcome is unknown and AliKassa could not be asked about order_id "unknown-1". Check it with Get Payout Status/,
+		);
+		expect(payoutRequests()).toHaveLength(1);
 	});
 
 	it('429 waits for Retry-After and sends again', async () => {
@@ -289,7 +294,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 	});
 
 	it('a timeout that persists, with Continue On Fail, gives an error item for that order_id only', async () => {
-		sandbox.injectFault({ kind: 'timeout', path: '/v1/payout', times: 100 });
+		sandbox().injectFault({ kind: 'timeout', path: '/v1/payout', times: 100 });
 		const result = await run({
 			parameters: { operation: 'create', ...fromItem, ...fastOptions, options: { timeoutSeconds: 1, concurrency: 1 } },
 			items: [row('slow-1')],
@@ -318,6 +323,6 @@ describe('secrets', () => {
 			expectNoSecrets(JSON.stringify(result.output));
 			if (result.error) expectNoSecrets(`${result.error.message} ${String((result.error as NodeApiError).description)} ${result.error.stack}`);
 		}
-		expectNoSecrets(JSON.stringify(sandbox.requests));
+		expectNoSecrets(JSON.stringify(sandbox().requests));
 	});
 });

@@ -1,30 +1,17 @@
 import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 
 import { aliKassaPayoutApiTest } from '../../nodes/AliKassa/methods/credentialTest';
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { runPayoutNode, stopEngineTimers } from '../support/engine';
+import { startSandbox } from '../../sandbox/server';
+import { runPayoutNode } from '../support/engine';
 import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { useSandbox } from '../support/useSandbox';
 
-let sandbox: Sandbox;
-
-beforeAll(async () => {
-	sandbox = await startSandbox({ quiet: true, finalAfterMs: 400 });
-});
-
-afterEach(() => {
-	sandbox.clearFaults();
-	sandbox.reset();
-});
-
-afterAll(async () => {
-	await sandbox.close();
-	stopEngineTimers();
-});
+const sandbox = useSandbox({ finalAfterMs: 400 });
 
 const payout = { operation: 'create', amount: '250.50', number: '4111111111111111', service: 'payment_card_rub' };
 
 async function run(parameters: IDataObject, items?: IDataObject[]) {
-	return await runPayoutNode({ parameters, items, credentials: sandboxCredentials(sandbox.url) });
+	return await runPayoutNode({ parameters, items, credentials: sandboxCredentials(sandbox().url) });
 }
 
 async function createPayout(orderId: string, number = payout.number) {
@@ -50,7 +37,7 @@ describe('Get Payout Status', () => {
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		const byOrderId = await run({ operation: 'getStatus', lookupBy: 'orderId', orderId: 'status-1' });
 		expect(byOrderId.output[0].json).toMatchObject({ id: created.id, payment_status: 'paid', isFinal: true });
-		expect(sandbox.requests.filter((request) => request.path === '/v1/payout/status').every((r) => r.signatureValid)).toBe(true);
+		expect(sandbox().requests.filter((request) => request.path === '/v1/payout/status').every((r) => r.signatureValid)).toBe(true);
 	});
 
 	it('an unknown payout is a clear "not found" for that item only', async () => {
@@ -58,7 +45,7 @@ describe('Get Payout Status', () => {
 		const result = await runPayoutNode({
 			parameters: { operation: 'getStatus', lookupBy: 'orderId', orderId: '={{ $json.order_id }}' },
 			items: [{ order_id: 'no-such-order' }, created],
-			credentials: sandboxCredentials(sandbox.url),
+			credentials: sandboxCredentials(sandbox().url),
 			onError: 'continueRegularOutput',
 		});
 		expect(result.output[0].json.error).toMatch(/AliKassa has no payout with order ID "no-such-order"/);
@@ -69,7 +56,7 @@ describe('Get Payout Status', () => {
 	it('a payout id that is not a number is refused without asking', async () => {
 		const result = await run({ operation: 'getStatus', lookupBy: 'id', payoutId: 'abc' });
 		expect(result.error!.message).toMatch(/Payout ID must be AliKassa's numeric ID/);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 });
 
@@ -85,7 +72,7 @@ describe('Get Balance', () => {
 			rolling_reserve: expect.any(String),
 			pending_payouts: '250.50',
 		});
-		const request = sandbox.requests.find((candidate) => candidate.path === '/v1/account/balance')!;
+		const request = sandbox().requests.find((candidate) => candidate.path === '/v1/account/balance')!;
 		expect(request.body).toBe('[]');
 		expect(request.signatureValid).toBe(true);
 	});
@@ -101,7 +88,7 @@ describe('Create Payout → Wait for Final Status', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.output[0].json).toMatchObject({ order_id: 'wait-1', payment_status: 'fail', isFinal: true });
-		expect(sandbox.requests.filter((request) => request.path === '/v1/payout')).toHaveLength(1);
+		expect(sandbox().requests.filter((request) => request.path === '/v1/payout')).toHaveLength(1);
 	});
 
 	it('at the maximum wait returns the last status with isFinal false and a note, not an error', async () => {
@@ -140,7 +127,7 @@ describe('credential test', () => {
 		},
 	} as unknown as ICredentialTestFunctions;
 
-	async function test(overrides: Partial<Record<string, string>> = {}, baseUrl = sandbox.url) {
+	async function test(overrides: Partial<Record<string, string>> = {}, baseUrl = sandbox().url) {
 		const result = await aliKassaPayoutApiTest.call(context, {
 			id: '1',
 			name: 'AliKassa',
@@ -163,7 +150,7 @@ describe('credential test', () => {
 		const result = await test(overrides);
 		expect(result.status).toBe('Error');
 		expect(result.message).toMatch(message);
-		expect(sandbox.requests).toHaveLength(0);
+		expect(sandbox().requests).toHaveLength(0);
 	});
 
 	it("reports AliKassa's own refusal of an unknown account", async () => {
@@ -176,7 +163,7 @@ describe('credential test', () => {
 			quiet: true,
 			accounts: [
 				{
-					id: sandbox.accountId,
+					id: sandbox().accountId,
 					publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----\n',
 					currency: 'RUB',
 					balance: '10.00',

@@ -28,24 +28,49 @@ function text(value: unknown): string | null {
 	return Array.isArray(value) ? text(value[0]) : String(value);
 }
 
-/** PHP's (int) cast: leading digits, else 0. */
+/**
+ * The numeric start of a string as PHP 8 reads it for an (int) cast: "123abc" is 123, "1e3" is
+ * 1000, " 42" is 42, but a non-breaking space or "0x1A" gives 0.
+ */
+const PHP_NUMERIC_PREFIX = /^[ \t\n\r\v\f]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/;
+
+/** PHP's (int) cast, which the PHP docs apply to `id`. Ids beyond 2^53 cannot match PHP anyway. */
 function phpInt(value: unknown): number {
-	const match = /^\s*[+-]?\d+/.exec(text(value) ?? '');
-	return match ? Number.parseInt(match[0], 10) : 0;
+	const prefix = PHP_NUMERIC_PREFIX.exec(text(value) ?? '')?.[0];
+	const number = prefix === undefined ? 0 : Number(prefix);
+	// `|| 0` turns the -0 of "-0.5" into PHP's 0.
+	return Number.isFinite(number) ? Math.trunc(number) || 0 : 0;
 }
 
-function signedValues(params: NotificationParams): Map<string, string | number | null> {
+/** The English docs' Node example reads `id` with Number(); JSON.stringify writes NaN as null. */
+function javaScriptNumber(value: unknown): number | null {
+	const number = Number(text(value));
+	return Number.isFinite(number) ? number : null;
+}
+
+/** How each documented verifier reads `id`; the other fields are text or null in both. */
+const ID_READERS: Record<SignatureForm, (value: unknown) => number | null> = {
+	'php-sha1': phpInt,
+	'json-sha256': javaScriptNumber,
+};
+
+function signedValues(
+	params: NotificationParams,
+	form: SignatureForm,
+): Map<string, string | number | null> {
 	return new Map(
-		NOTIFICATION_FIELDS.map((field) => [field, field === 'id' ? phpInt(params.id) : text(params[field])]),
+		NOTIFICATION_FIELDS.map((field) => [
+			field,
+			field === 'id' ? ID_READERS[form](params.id) : text(params[field]),
+		]),
 	);
 }
 
 /** The exact bytes each documented form signs. */
 export function signedTexts(params: NotificationParams): Record<SignatureForm, string> {
-	const values = signedValues(params);
 	return {
-		'php-sha1': phpJsonEncode(values),
-		'json-sha256': JSON.stringify(Object.fromEntries(values)),
+		'php-sha1': phpJsonEncode(signedValues(params, 'php-sha1')),
+		'json-sha256': JSON.stringify(Object.fromEntries(signedValues(params, 'json-sha256'))),
 	};
 }
 
@@ -81,7 +106,8 @@ export function normalizeNotification(params: NotificationParams, signatureForm:
 	const partial = (text(params.is_partial_payment) ?? '').toLowerCase();
 	return {
 		type: text(params.type),
-		id: phpInt(params.id),
+		// The id as the verified form read it, so that the output is what was signed.
+		id: ID_READERS[signatureForm](params.id),
 		order_id: text(params.order_id),
 		payment_status: text(params.payment_status),
 		amount: text(params.amount),

@@ -217,11 +217,49 @@ function isDuplicateOrderRefusal(error: AliKassaApiError): boolean {
 	return error.kind === 'rejected' && errors?.order_id !== undefined;
 }
 
+function retryDelayMs(error: AliKassaApiError, attempt: number): number {
+	return error.retryAfterMs ?? backoffDelayMs(attempt, RETRY_BASE_DELAY_MS);
+}
+
+function appendDescription(error: AliKassaApiError, sentence: string): AliKassaApiError {
+	error.description = error.description ? `${error.description} ${sentence}` : sentence;
+	return error;
+}
+
+/**
+ * Asks AliKassa whether it has the payout, retrying a lookup that itself meets a fault:
+ * until AliKassa answers, re-sending the payout would be a guess.
+ */
+async function findPayoutByOrderId(
+	context: IExecuteFunctions,
+	run: PayoutRun,
+	orderId: string,
+	itemIndex: number,
+	timeoutMs: number,
+): Promise<IDataObject | null> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await fetchPayoutStatus(context, run.credentials, { order_id: orderId }, itemIndex, timeoutMs);
+		} catch (error) {
+			if (!(error instanceof AliKassaApiError)) throw error;
+			const transient = error.outcomeUnknown || error.kind === 'rateLimited' || error.kind === 'unreachable';
+			if (!transient || attempt >= MAX_SEND_ATTEMPTS) {
+				throw appendDescription(
+					error,
+					`The payout request's outcome is unknown and AliKassa could not be asked about order_id "${orderId}". Check it with Get Payout Status before sending it again.`,
+				);
+			}
+			await sleep(retryDelayMs(error, attempt));
+		}
+	}
+}
+
 /**
  * Sends one payout so that it is created at most once. When the outcome of a send is
- * unknown (timeout, broken connection, 5xx) the payout is looked up by order_id first;
- * only when AliKassa has no such payout is it sent again, and AliKassa's own order_id
- * uniqueness guards the rare race where the first request arrives late.
+ * unknown (timeout, broken connection, 5xx, an answer that is not JSON) the payout is looked
+ * up by order_id first; only when AliKassa has no such payout is it sent again, and
+ * AliKassa's own order_id uniqueness guards the rare race where the first request arrives
+ * late (its refusal then leads to one more lookup).
  */
 async function sendPayoutOnce(
 	context: IExecuteFunctions,
@@ -230,7 +268,7 @@ async function sendPayoutOnce(
 	itemIndex: number,
 	timeoutMs: number,
 ): Promise<IDataObject> {
-	let previousOutcomeUnknown = false;
+	let anOutcomeWasUnknown = false;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await aliKassaApiRequest.call(context, run.credentials, {
@@ -241,20 +279,23 @@ async function sendPayoutOnce(
 			});
 		} catch (error) {
 			if (!(error instanceof AliKassaApiError)) throw error;
-			const lookupNeeded =
-				error.outcomeUnknown || (previousOutcomeUnknown && isDuplicateOrderRefusal(error));
-			if (lookupNeeded) {
-				const existing = await fetchPayoutStatus(context, run.credentials, { order_id: body.order_id }, itemIndex, timeoutMs);
+			const mayExist = error.outcomeUnknown || (anOutcomeWasUnknown && isDuplicateOrderRefusal(error));
+			const notProcessed = error.kind === 'rateLimited' || error.kind === 'unreachable';
+			if (!mayExist && !notProcessed) throw error;
+			if (mayExist) {
+				anOutcomeWasUnknown = true;
+				const existing = await findPayoutByOrderId(context, run, body.order_id, itemIndex, timeoutMs);
 				if (existing) return { id: existing.id, payment_status: existing.payment_status, recovered: true };
-			} else if (error.kind !== 'rateLimited' && error.kind !== 'unreachable') {
-				throw error;
 			}
 			if (attempt >= MAX_SEND_ATTEMPTS) {
-				error.description = `${error.description ? `${error.description} ` : ''}Gave up after ${attempt} attempts; AliKassa has no payout with order_id "${body.order_id}", so nothing was paid.`;
-				throw error;
+				throw appendDescription(
+					error,
+					mayExist
+						? `Gave up after ${attempt} attempts; AliKassa has no payout with order_id "${body.order_id}", so nothing was paid.`
+						: `Gave up after ${attempt} attempts; AliKassa did not take the payout, so nothing was paid.`,
+				);
 			}
-			previousOutcomeUnknown = previousOutcomeUnknown || error.outcomeUnknown;
-			await sleep(error.retryAfterMs ?? backoffDelayMs(attempt, RETRY_BASE_DELAY_MS));
+			await sleep(retryDelayMs(error, attempt));
 		}
 	}
 }

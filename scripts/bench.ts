@@ -1,0 +1,671 @@
+/**
+ * `npm run bench`: how fast the AliKassa Payout node signs and sends payouts inside n8n's engine,
+ * compared with AliKassa's PHP sample and with the seed's one-request-at-a-time way, and what
+ * faults and a 10 000-item batch do to it. Prints tables and PASS/MISS per target; it exits 0
+ * unless it crashes, because figures vary from machine to machine.
+ *
+ *   node dist/scripts/bench.js [--quick] [--only signing|throughput|faults|memory]
+ */
+// n8n-core writes into N8N_USER_FOLDER: this points it at a throwaway folder before it loads.
+import '../test/setup/env';
+
+import { readFileSync } from 'fs';
+import { cpus } from 'os';
+import { join } from 'path';
+import { monitorEventLoopDelay, performance } from 'perf_hooks';
+import { parseArgs } from 'util';
+
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { phpJsonEncode } from '../nodes/AliKassa/core/phpJson';
+import { buildPayoutBody } from '../nodes/AliKassa/core/payoutBody';
+import { loadPrivateKey } from '../nodes/AliKassa/core/privateKey';
+import {
+	createBodySigner,
+	getBodySigner,
+	signWithForge,
+	type SigningCredentials,
+} from '../nodes/AliKassa/core/signer';
+import { FAULT_KINDS } from '../sandbox/faults';
+import { formatCents } from '../sandbox/money';
+import {
+	SANDBOX_ACCOUNT_ID,
+	startSandbox,
+	type Sandbox,
+	type SandboxOptions,
+} from '../sandbox/server';
+import {
+	runPayoutNode,
+	stopEngineTimers,
+	type OnError,
+	type PayoutNodeRun,
+} from '../test/support/engine';
+import { phpAvailable, runPhpJson } from '../test/support/php';
+import {
+	SANDBOX_PASSWORD,
+	SANDBOX_PRIVATE_KEY,
+	sandboxCredentials,
+} from '../test/support/sandboxCredentials';
+import {
+	formatMb,
+	formatMs,
+	formatNumber,
+	formatRatio,
+	formatSeconds,
+	print,
+	printSummary,
+	printTable,
+	type Cell,
+	type TargetResult,
+} from './benchReport';
+import { REPO_ROOT } from './n8n';
+import { orderIdOf } from './sandboxProcess';
+
+const SECTIONS = ['signing', 'throughput', 'faults', 'memory'] as const;
+type Section = (typeof SECTIONS)[number];
+
+interface Scale {
+	signingSeconds: number;
+	throughputPayouts: number;
+	faultPayouts: number;
+	memoryPayouts: number;
+}
+
+const FULL: Scale = {
+	signingSeconds: 2,
+	throughputPayouts: 1000,
+	faultPayouts: 1000,
+	memoryPayouts: 10_000,
+};
+const QUICK: Scale = {
+	signingSeconds: 0.5,
+	throughputPayouts: 200,
+	faultPayouts: 300,
+	memoryPayouts: 2000,
+};
+
+const LATENCY_MS = 50;
+const CONCURRENCIES = [1, 10, 50];
+const TARGET_CONCURRENCY = 10;
+const FAULT_RATE = 0.1;
+const FAULT_SEED = 20_240_601;
+const FAULT_TIMEOUT_SECONDS = 2;
+const WARM_UP_PAYOUTS = 50;
+
+const LIMITS = {
+	signingShareOfPhp: 0.5,
+	wallOverIdeal: 1.15,
+	speedUpOverSeed: 10,
+	loopDelayMs: 50,
+	memoryGrowthBytes: 150 * 2 ** 20,
+};
+
+/** Coarse enough to cost nothing; it also sets the smallest delay the histogram can see. */
+const LOOP_RESOLUTION_MS = 10;
+const RSS_SAMPLE_MS = 20;
+/** Payouts stay `wait` past the end of the run, so the sandbox's timers do no work meanwhile. */
+const FINAL_AFTER_MS = 3_600_000;
+
+const SIGNATURE_HASH = 'sha1';
+
+interface Measured<T> {
+	result: T;
+	wallMs: number;
+	peakRssBytes: number;
+	/** How late the loop ran a timer at worst: the histogram's longest interval less its resolution. */
+	loopDelayMs: number;
+}
+
+async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
+	const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+	let peakRssBytes = process.memoryUsage.rss();
+	const sampleRss = () => {
+		peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
+	};
+	const sampler = setInterval(sampleRss, RSS_SAMPLE_MS);
+	loopDelay.enable();
+	const started = performance.now();
+	try {
+		const result = await work();
+		const wallMs = performance.now() - started;
+		sampleRss();
+		const loopDelayMs = Math.max(0, loopDelay.max / 1e6 - LOOP_RESOLUTION_MS);
+		return { result, wallMs, peakRssBytes, loopDelayMs };
+	} finally {
+		clearInterval(sampler);
+		loopDelay.disable();
+	}
+}
+
+async function withSandbox<T>(
+	options: SandboxOptions,
+	work: (sandbox: Sandbox) => Promise<T>,
+): Promise<T> {
+	const sandbox = await startSandbox({ quiet: true, finalAfterMs: FINAL_AFTER_MS, ...options });
+	try {
+		return await work(sandbox);
+	} finally {
+		await sandbox.close();
+	}
+}
+
+interface PayoutRow extends IDataObject {
+	amount: string;
+	number: string;
+	order_id: string;
+	service: string;
+}
+
+/** Amounts from 10.00 to 99.99, so 10 000 payouts stay within the sandbox's balance. */
+function payoutRows(count: number, label: string): PayoutRow[] {
+	return Array.from({ length: count }, (_, index) => ({
+		amount: formatCents(1000 + ((index * 7919) % 9000)),
+		number: '4111111111111111',
+		order_id: `bench-${label}-${String(index).padStart(5, '0')}`,
+		service: 'payment_card_rub',
+	}));
+}
+
+/** The bytes the node signs and sends for a row. */
+function signedBodyOf(row: PayoutRow): string {
+	return phpJsonEncode(
+		buildPayoutBody({
+			amount: row.amount,
+			number: row.number,
+			orderId: row.order_id,
+			service: row.service,
+		}),
+	);
+}
+
+function createParameters(concurrency: number, timeoutSeconds?: number): IDataObject {
+	return {
+		operation: 'create',
+		amount: '={{ $json.amount }}',
+		number: '={{ $json.number }}',
+		orderId: '={{ $json.order_id }}',
+		service: '={{ $json.service }}',
+		options: { concurrency, ...(timeoutSeconds === undefined ? {} : { timeoutSeconds }) },
+	};
+}
+
+function runNode(
+	sandbox: Sandbox,
+	rows: PayoutRow[],
+	concurrency: number,
+	extra: { timeoutSeconds?: number; onError?: OnError } = {},
+) {
+	return runPayoutNode({
+		parameters: createParameters(concurrency, extra.timeoutSeconds),
+		items: rows,
+		credentials: sandboxCredentials(sandbox.url),
+		onError: extra.onError,
+	});
+}
+
+function pairedIndex(item: INodeExecutionData): number | undefined {
+	const paired = item.pairedItem;
+	if (typeof paired === 'number') return paired;
+	if (Array.isArray(paired)) return paired.length === 1 ? paired[0].item : undefined;
+	return paired?.item;
+}
+
+/** Input items that did not get exactly one output item pointing back at them. */
+function lostItems(inputCount: number, run: PayoutNodeRun): number {
+	const outputsPerItem = new Array<number>(inputCount).fill(0);
+	for (const item of [...run.output, ...run.errorOutput]) {
+		const index = pairedIndex(item);
+		if (index !== undefined && index >= 0 && index < inputCount) outputsPerItem[index]++;
+	}
+	return outputsPerItem.filter((count) => count !== 1).length;
+}
+
+function failOnWorkflowError(what: string, run: PayoutNodeRun): void {
+	if (run.error) throw new Error(`${what}: the workflow failed: ${run.error.message}`);
+}
+
+// ─── 1. Signatures per second ─────────────────────────────────────────────────────────────
+
+interface SigningKey {
+	label: string;
+	pem: string;
+	password: string;
+	pemPath: string;
+	passwordPath: string;
+}
+
+function signingKeys(): SigningKey[] {
+	const sandboxDir = join(REPO_ROOT, 'sandbox', 'cert', 'payout');
+	const fixtureDir = join(REPO_ROOT, 'test', 'fixtures', 'keys');
+	const manifest = JSON.parse(readFileSync(join(fixtureDir, 'manifest.json'), 'utf8')) as Array<{
+		file: string;
+		passwordFile: string | null;
+		bits: number | null;
+		expect: string;
+	}>;
+	const rsa4096 = manifest.find(
+		(entry) => entry.bits === 4096 && entry.expect === 'ok' && entry.passwordFile,
+	);
+	if (!rsa4096?.passwordFile)
+		throw new Error('test/fixtures/keys/manifest.json lists no RSA-4096 key');
+	const keyFiles = [
+		{
+			label: 'RSA-2048 (sandbox)',
+			pemPath: join(sandboxDir, 'private.pem'),
+			passwordPath: join(sandboxDir, 'password.txt'),
+		},
+		{
+			label: 'RSA-4096 (fixture)',
+			pemPath: join(fixtureDir, rsa4096.file),
+			passwordPath: join(fixtureDir, rsa4096.passwordFile),
+		},
+	];
+	return keyFiles.map((files) => ({
+		...files,
+		pem: readFileSync(files.pemPath, 'utf8'),
+		password: readFileSync(files.passwordPath, 'utf8'),
+	}));
+}
+
+/** Calls per second over about `seconds`; the first call, which warms up, is not counted. */
+function callsPerSecond(call: () => unknown, seconds: number): number {
+	call();
+	const budgetMs = seconds * 1000;
+	const started = performance.now();
+	let calls = 0;
+	let elapsedMs = 0;
+	do {
+		call();
+		calls++;
+		elapsedMs = performance.now() - started;
+	} while (elapsedMs < budgetMs);
+	return (calls * 1000) / elapsedMs;
+}
+
+interface PhpRate {
+	perSecond: number;
+	signature: string;
+}
+
+function phpSigningRate(key: SigningKey, body: string, seconds: number): PhpRate {
+	const answer = runPhpJson(join(REPO_ROOT, 'scripts', 'bench-php-sign.php'), {
+		pem: key.pem,
+		password: key.password,
+		body,
+		hash: SIGNATURE_HASH,
+		seconds,
+	}) as { signatures: number; seconds: number; signature: string };
+	return { perSecond: answer.signatures / answer.seconds, signature: answer.signature };
+}
+
+function benchSigning(scale: Scale): TargetResult[] {
+	const php = phpAvailable();
+	if (!php && process.env.CI === 'true') {
+		throw new Error('php-cli (with openssl) is required under CI to measure PHP openssl_sign');
+	}
+	const body = signedBodyOf(payoutRows(1, 'sign')[0]);
+	const rows: Cell[][] = [];
+	const targets: TargetResult[] = [];
+	const notes: string[] = [];
+	for (const key of signingKeys()) {
+		const forgeKey = loadPrivateKey(key.pem, key.password);
+		const native = createBodySigner(forgeKey, SIGNATURE_HASH, true);
+		const credentials: SigningCredentials = {
+			privateKey: key.pem,
+			password: key.password,
+			signatureHash: SIGNATURE_HASH,
+		};
+		const nodeEngine = getBodySigner(credentials).engine;
+		const forgeSignature = signWithForge(forgeKey, body, SIGNATURE_HASH);
+
+		const forgeRate = callsPerSecond(
+			() => signWithForge(forgeKey, body, SIGNATURE_HASH),
+			scale.signingSeconds,
+		);
+		const nativeRate =
+			native.engine === 'native'
+				? callsPerSecond(() => native.sign(body), scale.signingSeconds)
+				: NaN;
+		const phpRate = php ? phpSigningRate(key, body, scale.signingSeconds) : undefined;
+		const sameSignature =
+			native.engine === 'native' && native.sign(body) !== forgeSignature
+				? 'NO'
+				: phpRate && phpRate.signature !== forgeSignature
+					? 'NO'
+					: 'yes';
+
+		const phpPerSecond = phpRate?.perSecond ?? NaN;
+		rows.push([
+			key.label,
+			formatNumber(forgeRate),
+			formatNumber(nativeRate),
+			phpRate ? formatNumber(phpPerSecond) : 'php-cli not installed',
+			formatRatio(nativeRate / phpPerSecond),
+			formatRatio(nativeRate / forgeRate),
+			nodeEngine,
+			sameSignature,
+		]);
+		const nodeRate = nodeEngine === 'native' ? nativeRate : forgeRate;
+		targets.push({
+			target: `${key.label} signing ≥ ${LIMITS.signingShareOfPhp} × PHP (node uses ${nodeEngine})`,
+			measured: phpRate
+				? `${formatRatio(nodeRate / phpPerSecond)} (${formatNumber(nodeRate)}/s vs ${formatNumber(phpPerSecond)}/s)`
+				: 'php-cli not installed',
+			pass: phpRate !== undefined && nodeRate >= LIMITS.signingShareOfPhp * phpPerSecond,
+		});
+	}
+	notes.push(
+		`RSASSA-PKCS1-v1_5 ${SIGNATURE_HASH.toUpperCase()} over a ${body.length}-byte payout body, base64 included, key loaded once,`,
+		`about ${scale.signingSeconds} s per figure on one thread. "same sig": forge, native and PHP gave identical bytes.`,
+	);
+	printTable(
+		'1. Signatures per second',
+		['key', 'forge/s', 'native/s', 'PHP/s', 'native÷PHP', 'native÷forge', 'node uses', 'same sig'],
+		rows,
+		notes,
+	);
+	return targets;
+}
+
+// ─── 2. Throughput through n8n's engine ──────────────────────────────────────────────────
+
+/** The seed's way: one request at a time, the key decrypted again and signed by forge for each. */
+async function sendLikeSeed(sandbox: Sandbox, rows: PayoutRow[]): Promise<number> {
+	let accepted = 0;
+	for (const row of rows) {
+		const key = loadPrivateKey(SANDBOX_PRIVATE_KEY, SANDBOX_PASSWORD);
+		const body = signedBodyOf(row);
+		const response = await fetch(`${sandbox.url}/v1/payout`, {
+			method: 'POST',
+			headers: {
+				'Content-Type': 'application/json',
+				Account: SANDBOX_ACCOUNT_ID,
+				Sign: signWithForge(key, body, SIGNATURE_HASH),
+			},
+			body,
+		});
+		await response.text();
+		if (response.ok) accepted++;
+	}
+	return accepted;
+}
+
+function createdItems(run: PayoutNodeRun): number {
+	return run.output.filter((item) => item.json.id !== undefined && item.json.error === undefined)
+		.length;
+}
+
+async function warmUp(): Promise<void> {
+	await withSandbox({}, async (sandbox) => {
+		failOnWorkflowError(
+			'warm-up',
+			await runNode(sandbox, payoutRows(WARM_UP_PAYOUTS, 'warm-up'), TARGET_CONCURRENCY),
+		);
+	});
+}
+
+async function benchThroughput(scale: Scale): Promise<TargetResult[]> {
+	const count = scale.throughputPayouts;
+	const tableRows: Cell[][] = [];
+	const nodeRuns = new Map<number, Measured<PayoutNodeRun>>();
+	for (const concurrency of CONCURRENCIES) {
+		const measured = await withSandbox({ latencyMs: LATENCY_MS }, (sandbox) =>
+			measure(() => runNode(sandbox, payoutRows(count, `c${concurrency}`), concurrency)),
+		);
+		failOnWorkflowError(`concurrency ${concurrency}`, measured.result);
+		nodeRuns.set(concurrency, measured);
+		const idealMs = (count * LATENCY_MS) / concurrency;
+		tableRows.push([
+			`node, concurrency ${concurrency}`,
+			`${createdItems(measured.result)}/${count}`,
+			formatSeconds(measured.wallMs),
+			formatSeconds(idealMs),
+			formatRatio(measured.wallMs / idealMs),
+			formatMb(measured.peakRssBytes),
+			formatMs(measured.loopDelayMs),
+		]);
+	}
+	const seed = await withSandbox({ latencyMs: LATENCY_MS }, (sandbox) =>
+		measure(() => sendLikeSeed(sandbox, payoutRows(count, 'seed'))),
+	);
+	tableRows.push([
+		'seed way (sequential, key re-loaded, forge)',
+		`${seed.result}/${count}`,
+		formatSeconds(seed.wallMs),
+		formatSeconds(count * LATENCY_MS),
+		formatRatio(seed.wallMs / (count * LATENCY_MS)),
+		formatMb(seed.peakRssBytes),
+		formatMs(seed.loopDelayMs),
+	]);
+
+	const target = nodeRuns.get(TARGET_CONCURRENCY) as Measured<PayoutNodeRun>;
+	const speedUps = CONCURRENCIES.map(
+		(concurrency) =>
+			`concurrency ${concurrency}: ${formatRatio(seed.wallMs / (nodeRuns.get(concurrency) as Measured<PayoutNodeRun>).wallMs)}`,
+	);
+	printTable(
+		`2. ${count} payouts through the node in n8n's engine, sandbox latency ${LATENCY_MS} ms`,
+		['run', 'created', 'wall', 'ideal', 'wall÷ideal', 'peak RSS', 'worst loop delay'],
+		tableRows,
+		[
+			`ideal = payouts × ${LATENCY_MS} ms ÷ concurrency. Sandbox in the same process; after a ${WARM_UP_PAYOUTS}-payout warm-up.`,
+			`Loop delay: perf_hooks.monitorEventLoopDelay max less its ${LOOP_RESOLUTION_MS} ms resolution.`,
+			`Speed-up over the seed way: ${speedUps.join(', ')}.`,
+		],
+	);
+	const worstLoopDelayMs = Math.max(...[...nodeRuns.values()].map((run) => run.loopDelayMs));
+	const wallOverIdeal = target.wallMs / ((count * LATENCY_MS) / TARGET_CONCURRENCY);
+	const speedUp = seed.wallMs / target.wallMs;
+	return [
+		{
+			target: `wall ≤ ${LIMITS.wallOverIdeal} × ideal at concurrency ${TARGET_CONCURRENCY}`,
+			measured: `${formatRatio(wallOverIdeal)} (${formatSeconds(target.wallMs)})`,
+			pass: wallOverIdeal <= LIMITS.wallOverIdeal,
+		},
+		{
+			target: `≥ ${LIMITS.speedUpOverSeed} × faster than the seed way (concurrency ${TARGET_CONCURRENCY})`,
+			measured: formatRatio(speedUp),
+			pass: speedUp >= LIMITS.speedUpOverSeed,
+		},
+		{
+			target: `worst event-loop delay ≤ ${LIMITS.loopDelayMs} ms (node runs)`,
+			measured: formatMs(worstLoopDelayMs),
+			pass: worstLoopDelayMs <= LIMITS.loopDelayMs,
+		},
+	];
+}
+
+// ─── 3. Faults ───────────────────────────────────────────────────────────────────────────
+
+interface SandboxTally {
+	/** payouts beyond the first for one order_id */
+	duplicates: number;
+	/** v1/payout requests whose order_id an earlier one had carried: re-sends after an unknown outcome */
+	resentCreates: number;
+	payoutOrderIds: Set<string>;
+}
+
+function tallySandbox(sandbox: Sandbox): SandboxTally {
+	const payoutsPerOrder = new Map<string, number>();
+	for (const payout of sandbox.payouts()) {
+		payoutsPerOrder.set(payout.orderId, (payoutsPerOrder.get(payout.orderId) ?? 0) + 1);
+	}
+	const seenOrderIds = new Set<string>();
+	let resentCreates = 0;
+	for (const request of sandbox.requests) {
+		if (request.path !== '/v1/payout') continue;
+		const orderId = orderIdOf(request);
+		if (orderId === undefined) continue;
+		if (seenOrderIds.has(orderId)) resentCreates++;
+		seenOrderIds.add(orderId);
+	}
+	const duplicates = [...payoutsPerOrder.values()].reduce((sum, payouts) => sum + payouts - 1, 0);
+	return { duplicates, resentCreates, payoutOrderIds: new Set(payoutsPerOrder.keys()) };
+}
+
+async function benchFaults(scale: Scale): Promise<TargetResult[]> {
+	const count = scale.faultPayouts;
+	const rows = payoutRows(count, 'faults');
+	const options: SandboxOptions = {
+		latencyMs: LATENCY_MS,
+		faultRate: FAULT_RATE,
+		faultKinds: [...FAULT_KINDS],
+		seed: FAULT_SEED,
+	};
+	const { measured, tally, faultsHit } = await withSandbox(options, async (sandbox) => {
+		const measured = await measure(() =>
+			runNode(sandbox, rows, TARGET_CONCURRENCY, {
+				timeoutSeconds: FAULT_TIMEOUT_SECONDS,
+				onError: 'continueRegularOutput',
+			}),
+		);
+		const faultsHit = new Map<string, number>();
+		for (const request of sandbox.requests) {
+			if (request.fault) faultsHit.set(request.fault, (faultsHit.get(request.fault) ?? 0) + 1);
+		}
+		return { measured, tally: tallySandbox(sandbox), faultsHit };
+	});
+	const run = measured.result;
+	failOnWorkflowError('faults', run);
+	const items = [...run.output, ...run.errorOutput];
+	const errors = items.filter((item) => item.json.error !== undefined);
+	const recovered = items.filter((item) => item.json.recovered === true).length;
+	const created = createdItems(run) - recovered;
+	const lost = lostItems(count, run);
+	const paidButReportedFailed = errors.filter((item) =>
+		tally.payoutOrderIds.has(rows[pairedIndex(item) ?? -1]?.order_id),
+	).length;
+	const reportedButMissing = items.filter(
+		(item) =>
+			item.json.error === undefined && !tally.payoutOrderIds.has(String(item.json.order_id)),
+	).length;
+
+	printTable(
+		`3. ${count} payouts with ${FAULT_RATE * 100} % random faults (all kinds, seed ${FAULT_SEED}), concurrency ${TARGET_CONCURRENCY}, timeout ${FAULT_TIMEOUT_SECONDS} s`,
+		['outcome', 'count'],
+		[
+			['created', created],
+			['recovered (looked up by order_id after an unknown outcome)', recovered],
+			['error items', errors.length],
+			['lost items (not exactly one output item paired with them)', lost],
+			['duplicate payouts at the sandbox (same order_id created twice)', tally.duplicates],
+			['create requests re-sent for an order_id already sent (informational)', tally.resentCreates],
+			['error items whose payout the sandbox did create (informational)', paidButReportedFailed],
+			['success items without a payout at the sandbox (informational)', reportedButMissing],
+			['payouts at the sandbox', tally.payoutOrderIds.size],
+		],
+		[
+			`Faults the sandbox dealt: ${[...faultsHit].map(([kind, hits]) => `${kind} ${hits}`).join(', ') || 'none'}.`,
+			`Wall ${formatSeconds(measured.wallMs)}, peak RSS ${formatMb(measured.peakRssBytes)}, worst loop delay ${formatMs(measured.loopDelayMs)}.`,
+		],
+	);
+	if (errors.length > 0) {
+		const reasons = new Map<string, number>();
+		for (const item of errors) {
+			const reason = String(item.json.error).replace(/^Order ID "[^"]*": /, '');
+			reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+		}
+		printTable(
+			'   Error items by message',
+			['message', 'count'],
+			[...reasons].sort((a, b) => b[1] - a[1]),
+		);
+	}
+	return [
+		{
+			target: '0 duplicate payouts under faults',
+			measured: String(tally.duplicates),
+			pass: tally.duplicates === 0,
+		},
+		{ target: '0 lost items under faults', measured: String(lost), pass: lost === 0 },
+	];
+}
+
+// ─── 4. Memory ───────────────────────────────────────────────────────────────────────────
+
+async function benchMemory(scale: Scale): Promise<TargetResult[]> {
+	const count = scale.memoryPayouts;
+	const rows = payoutRows(count, 'memory');
+	const { measured, rssBefore, heapBefore, rssAfter, heapAfter } = await withSandbox(
+		{ latencyMs: 0 },
+		async (sandbox) => {
+			const rssBefore = process.memoryUsage.rss();
+			const heapBefore = process.memoryUsage().heapUsed;
+			const measured = await measure(() => runNode(sandbox, rows, TARGET_CONCURRENCY));
+			return {
+				measured,
+				rssBefore,
+				heapBefore,
+				rssAfter: process.memoryUsage.rss(),
+				heapAfter: process.memoryUsage().heapUsed,
+			};
+		},
+	);
+	failOnWorkflowError('memory', measured.result);
+	const growth = measured.peakRssBytes - rssBefore;
+	printTable(
+		`4. ${count} payouts, sandbox latency 0 ms, concurrency ${TARGET_CONCURRENCY}`,
+		['measure', 'value'],
+		[
+			['created', `${createdItems(measured.result)}/${count}`],
+			['wall', formatSeconds(measured.wallMs)],
+			['payouts per second', formatNumber((count * 1000) / measured.wallMs)],
+			['RSS before', formatMb(rssBefore)],
+			['RSS after', formatMb(rssAfter)],
+			['RSS peak', formatMb(measured.peakRssBytes)],
+			['RSS growth (peak − before)', formatMb(growth)],
+			['heap used before → after', `${formatMb(heapBefore)} → ${formatMb(heapAfter)}`],
+			['worst loop delay', formatMs(measured.loopDelayMs)],
+		],
+		[
+			'"after" is taken with the run\'s result still held, as n8n holds it until the execution is saved.',
+		],
+	);
+	return [
+		{
+			target: `RSS growth ≤ ${formatMb(LIMITS.memoryGrowthBytes)} for ${count} payouts`,
+			measured: formatMb(growth),
+			pass: growth <= LIMITS.memoryGrowthBytes,
+		},
+	];
+}
+
+// ─── main ────────────────────────────────────────────────────────────────────────────────
+
+function readArguments(): { scale: Scale; sections: readonly Section[] } {
+	const { values } = parseArgs({
+		options: { quick: { type: 'boolean' }, only: { type: 'string' } },
+	});
+	if (values.only !== undefined && !SECTIONS.includes(values.only as Section)) {
+		throw new Error(`--only takes one of ${SECTIONS.join(', ')}, not "${values.only}"`);
+	}
+	return {
+		scale: values.quick ? QUICK : FULL,
+		sections: values.only === undefined ? SECTIONS : [values.only as Section],
+	};
+}
+
+async function main(): Promise<void> {
+	const { scale, sections } = readArguments();
+	print(`AliKassa Payout node benchmark${scale === QUICK ? ' (--quick: smaller runs)' : ''}`);
+	print(`Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores`);
+	print();
+	const results: TargetResult[] = [];
+	try {
+		if (sections.includes('signing')) results.push(...benchSigning(scale));
+		if (sections.some((section) => section !== 'signing')) await warmUp();
+		if (sections.includes('throughput')) results.push(...(await benchThroughput(scale)));
+		if (sections.includes('faults')) results.push(...(await benchFaults(scale)));
+		if (sections.includes('memory')) results.push(...(await benchMemory(scale)));
+	} finally {
+		stopEngineTimers();
+	}
+	printSummary(results);
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(
+		`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
+	process.exitCode = 1;
+});
