@@ -1,4 +1,6 @@
-import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+// not re-exported by n8n-core's index
+import { proxyRequestToAxios } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
+import type { ICredentialTestFunctions, IDataObject, IRequestOptions } from 'n8n-workflow';
 
 import { aliKassaPayoutApiTest } from '../../nodes/AliKassa/methods/credentialTest';
 import { startSandbox } from '../../sandbox/server';
@@ -117,13 +119,11 @@ describe('Create Payout → Wait for Final Status', () => {
 });
 
 describe('credential test', () => {
-	// n8n gives a credential test only the legacy request helper; this one is backed by fetch.
+	// what n8n's credentials tester hands a credential test function
 	const context = {
 		helpers: {
-			request: async (options: { method: string; uri: string; body: string; headers: Record<string, string> }) => {
-				const response = await fetch(options.uri, { method: options.method, body: options.body, headers: options.headers });
-				return { statusCode: response.status, body: await response.text() };
-			},
+			request: async (uriOrObject: string | IRequestOptions, options?: IRequestOptions) =>
+				await proxyRequestToAxios(undefined, undefined, undefined, uriOrObject, options),
 		},
 	} as unknown as ICredentialTestFunctions;
 
