@@ -11,19 +11,15 @@ import {
 	allExamples,
 	EXAMPLES,
 	EXAMPLES_DIR,
+	NOTIFICATIONS_CREDENTIAL,
+	notificationsCredential,
 	PAYOUTS_CSV,
 	SANDBOX_CREDENTIAL,
 	sandboxCredential,
+	triggerProductionUrl,
 } from './examples';
-import { ensureN8nInstalled, N8nUserFolder, preparePackage, type Owner } from './n8n';
+import { ensureN8nInstalled, LOCAL_OWNER, N8nUserFolder, preparePackage } from './n8n';
 import { SandboxProcess } from './sandboxProcess';
-
-const OWNER: Owner = {
-	email: 'owner@example.com',
-	firstName: 'AliKassa',
-	lastName: 'Developer',
-	password: 'AliKassa-dev-1',
-};
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
 const prefixed = (prefix: string) => (line: string) => print(`${prefix} ${line}`);
@@ -69,21 +65,26 @@ async function main(): Promise<void> {
 		readableDirs: [EXAMPLES_DIR],
 	});
 	try {
-		await userFolder.importCredentials([sandboxCredential(sandbox.url)]);
+		await userFolder.importCredentials([sandboxCredential(sandbox.url), notificationsCredential()]);
 		await userFolder.importWorkflows(allExamples(sandbox.url));
+		await userFolder.publishWorkflow(EXAMPLES.reactToNotifications.id);
 		const server = await userFolder.start(prefixed('[n8n]'));
 		try {
-			await server.setUpOwner(OWNER);
+			await server.setUpOwner(LOCAL_OWNER);
+			const triggerUrl = triggerProductionUrl(server.url, EXAMPLES.reactToNotifications.webhookId);
 			print();
 			print(`n8n with ${pkg.tarball.split('/').pop()} installed: ${server.url}`);
-			print(`  Sign in as ${OWNER.email} / ${OWNER.password}`);
+			print(`  Sign in as ${LOCAL_OWNER.email} / ${LOCAL_OWNER.password}`);
 			print(`  Credential "${SANDBOX_CREDENTIAL.name}" → ${sandbox.url}`);
 			print(
 				`  Workflows: ${Object.values(EXAMPLES)
 					.map(({ file }) => file)
 					.join(', ')}`,
 			);
-			print(`  The batch example reads ${PAYOUTS_CSV}`);
+			print(`  The batch and follow-up examples read ${PAYOUTS_CSV}`);
+			print(`  AliKassa Trigger (published, credential "${NOTIFICATIONS_CREDENTIAL.name}"):`);
+			print(`    ${triggerUrl}`);
+			print(`    Put it in Create Payout → Additional Fields → Notification Endpoint URL.`);
 			print(`  Everything is thrown away on Ctrl+C: download workflows you want to keep.`);
 			print();
 			const ended = await Promise.race([stop, server.whenEnded(), sandbox.whenEnded()]);

@@ -17,6 +17,11 @@ const EXAMPLE_PAYOUTS_CSV = '/home/node/.n8n-files/payouts.csv';
 
 /** The credential every example uses, by id and name. */
 export const SANDBOX_CREDENTIAL = { id: 'aliKassaSandbox01', name: 'AliKassa Sandbox' } as const;
+/** The AliKassa Trigger's credential: the sandbox's notifications public.pem. */
+export const NOTIFICATIONS_CREDENTIAL = {
+	id: 'aliKassaNotices01',
+	name: 'AliKassa Sandbox Notifications',
+} as const;
 
 export const EXAMPLES = {
 	singlePayout: {
@@ -36,6 +41,22 @@ export const EXAMPLES = {
 		file: 'http-request-signed.json',
 		id: 'aliKassaHttpSigned',
 		requestNode: 'Get Balance',
+	},
+	followUpPayouts: {
+		file: 'follow-up-payouts.json',
+		id: 'aliKassaFollowUp',
+		statusNode: 'Get Payout Status',
+		finalNode: 'Final',
+		waitingNode: 'Still waiting',
+		notFoundNode: 'Not found: never created',
+	},
+	reactToNotifications: {
+		file: 'react-to-notifications.json',
+		id: 'aliKassaNotifications',
+		triggerNode: 'AliKassa Trigger',
+		/** Fixed in the file, so that the trigger's Production URL is known before n8n runs. */
+		webhookId: '5e0c8a3d-2b7f-4d19-a6e4-9c1b3f7d2e80',
+		branchOfStatus: { paid: 'Paid', cancel: 'Cancelled', fail: 'Failed' },
 	},
 } as const;
 
@@ -69,6 +90,25 @@ export function allExamples(sandboxUrl: string): Workflow[] {
 	return Object.values(EXAMPLES).map(({ file }) =>
 		pointWorkflowAt(loadExample(file), { sandboxUrl }),
 	);
+}
+
+/**
+ * The Production URL n8n 2.8 gives the webhooks of an AliKassa Trigger: the node's webhookId,
+ * then its path, served once the workflow is published (active).
+ */
+export function triggerProductionUrl(n8nUrl: string, webhookId: string): string {
+	return `${n8nUrl}/webhook/${webhookId}/alikassa`;
+}
+
+/** What a user would paste into the AliKassa Trigger's credential. */
+export function notificationsCredential(): CredentialToImport {
+	return {
+		...NOTIFICATIONS_CREDENTIAL,
+		type: 'aliKassaNotificationsApi',
+		data: {
+			publicKey: readFileSync(join(sandboxCertDir(), 'notifications', 'public.pem'), 'utf8'),
+		},
+	};
 }
 
 /** What a user would type into the credential from the sandbox's certificate archive. */

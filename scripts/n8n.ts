@@ -387,6 +387,18 @@ export class N8nUserFolder {
 	}
 
 	/**
+	 * Activates a workflow for the next `n8n start`. import:workflow always imports inactive, and
+	 * n8n 2.8 activates by publishing a version (`update:workflow --active` is deprecated).
+	 */
+	async publishWorkflow(workflowId: string): Promise<void> {
+		const finished = await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		// Failures are logged, not always signalled by the exit code.
+		if (finished.code !== 0 || /Error updating database|GOT ERROR/.test(finished.output)) {
+			throw new Error(describeFailure(`n8n publish:workflow --id=${workflowId}`, finished));
+		}
+	}
+
+	/**
 	 * Runs a workflow that starts with a Manual Trigger. Resolves with the run data whether the
 	 * execution succeeded or failed; rejects when n8n did not execute anything.
 	 */
@@ -444,6 +456,14 @@ export interface Owner {
 	password: string;
 }
 
+/** The owner account of the throwaway instances (`npm run dev`, the e2e tests). */
+export const LOCAL_OWNER: Owner = {
+	email: 'owner@example.com',
+	firstName: 'AliKassa',
+	lastName: 'Developer',
+	password: 'AliKassa-dev-1',
+};
+
 export class N8nServer {
 	constructor(
 		private readonly service: Service,
@@ -473,6 +493,20 @@ export class N8nServer {
 		const cookie = response.headers.get('set-cookie')?.match(/n8n-auth=[^;]+/)?.[0];
 		if (cookie === undefined) throw new Error('n8n set up the owner but sent no session cookie');
 		return cookie;
+	}
+
+	/** A key for n8n's public REST API (/api/v1, header X-N8N-API-KEY), made in the owner's name. */
+	async createApiKey(ownerCookie: string, scopes: string[]): Promise<string> {
+		const response = await fetch(`${this.url}/rest/api-keys`, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json', Cookie: ownerCookie },
+			body: JSON.stringify({ label: 'AliKassa scripts', scopes, expiresAt: null }),
+		});
+		const body = (await response.json()) as { data?: { rawApiKey?: string } };
+		if (!response.ok || body.data?.rawApiKey === undefined) {
+			throw new Error(`n8n made no API key (HTTP ${response.status}): ${JSON.stringify(body)}`);
+		}
+		return body.data.rawApiKey;
 	}
 
 	whenEnded(): Promise<string> {

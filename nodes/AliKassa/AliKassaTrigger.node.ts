@@ -24,6 +24,9 @@ const STATUS_OPTIONS = [
 const webhook = {
 	name: 'default',
 	responseMode: 'onReceived',
+	// Left out, n8n 2.8 falls back to 'firstEntryJson' and answers an accepted call with that very
+	// text; empty, it answers with the webhookResponse returned below.
+	responseData: '',
 	path: 'alikassa',
 } as const;
 
@@ -112,6 +115,9 @@ export class AliKassaTrigger implements INodeType {
 		if (!typeMatches || !statusMatches) {
 			return { webhookResponse: { message: 'Notification received; filtered out by the trigger.' } };
 		}
-		return { workflowData: [this.helpers.returnJsonArray(notification as IDataObject)] };
+		return {
+			workflowData: [this.helpers.returnJsonArray(notification as IDataObject)],
+			webhookResponse: { message: 'Notification received.' },
+		};
 	}
 }

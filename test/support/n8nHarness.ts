@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 
-import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { EXAMPLES_DIR, sandboxCredential } from '../../scripts/examples';
+import { startSandbox, type Sandbox, type SandboxPayout } from '../../sandbox/server';
+import { EXAMPLES_DIR, notificationsCredential, sandboxCredential } from '../../scripts/examples';
 import {
 	ensureN8nInstalled,
 	N8nUserFolder,
@@ -30,6 +30,8 @@ export interface N8nHarness {
 	/** A folder n8n may read files from, for CSV files a test writes. */
 	dataDir: string;
 	writeDataFile(name: string, content: string): string;
+	/** The sandbox's payout with this order_id; throws when there is none. */
+	payout(orderId: string): SandboxPayout;
 	close(): Promise<void>;
 }
 
@@ -38,13 +40,14 @@ export async function setUpN8n(
 ): Promise<N8nHarness> {
 	await ensureN8nInstalled();
 	const pkg = await preparePackage();
-	const sandbox = await startSandbox({ quiet: true, finalAfterMs: 60_000 });
+	// Payouts stay "wait" until a test makes them final with sandbox.finalize().
+	const sandbox = await startSandbox({ quiet: true, finalAfterMs: 60 * 60_000 });
 	const dataDir = mkdtempSync(join(tmpdir(), 'alikassa-e2e-data-'));
 	const n8n = await N8nUserFolder.create(pkg, {
 		...options,
 		readableDirs: [EXAMPLES_DIR, dataDir],
 	});
-	await n8n.importCredentials([sandboxCredential(sandbox.url)]);
+	await n8n.importCredentials([sandboxCredential(sandbox.url), notificationsCredential()]);
 	return {
 		pkg,
 		n8n,
@@ -54,6 +57,11 @@ export async function setUpN8n(
 			const path = join(dataDir, name);
 			writeFileSync(path, content);
 			return path;
+		},
+		payout(orderId) {
+			const payout = sandbox.payouts().find((candidate) => candidate.orderId === orderId);
+			if (payout === undefined) throw new Error(`The sandbox has no payout "${orderId}"`);
+			return payout;
 		},
 		async close() {
 			await sandbox.close();

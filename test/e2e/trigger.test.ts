@@ -1,0 +1,294 @@
+/**
+ * The AliKassa Trigger in a real n8n 2.8.4 (`n8n start`, its workflows published): payouts made
+ * through n8n name the trigger's Production URL, the sandbox notifies it when they turn final,
+ * and the executions are read back through n8n's public REST API.
+ */
+import { generateKeyPairSync, sign } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { setTimeout as sleep } from 'timers/promises';
+
+import { SANDBOX_ACCOUNT_ID } from '../../sandbox/server';
+import {
+	EXAMPLES,
+	loadExample,
+	pointWorkflowAt,
+	triggerProductionUrl,
+} from '../../scripts/examples';
+import { LOCAL_OWNER, nodeItems, type ExecutionRun, type N8nServer } from '../../scripts/n8n';
+import {
+	nodeNamed,
+	SETUP_TIMEOUT_MS,
+	setUpN8n,
+	variant,
+	type N8nHarness,
+} from '../support/n8nHarness';
+
+const { reactToNotifications: example, scheduledBatch } = EXAMPLES;
+const ONLY_PAID_ID = 'e2eOnlyPaid';
+const ONLY_PAID_WEBHOOK_ID = '0b7e4c52-9d3a-4f1e-8c26-5a9d1e3f7b40';
+const NOTIFIED_BATCH_ID = 'e2eNotifiedBatch';
+const ACCEPTED = { status: 200, body: { message: 'Notification received.' } };
+const REFUSED = { status: 403, body: { message: 'Invalid or missing sign.' } };
+const FILTERED = {
+	status: 200,
+	body: { message: 'Notification received; filtered out by the trigger.' },
+};
+/** A webhook execution of these small workflows is saved well within this. */
+const EXECUTION_WAIT_MS = 30_000;
+
+/** PHP-signed notifications from test/fixtures/notification-vectors.json, by order_id. */
+const phpVectors = new Map(
+	(
+		JSON.parse(
+			readFileSync(join(__dirname, '..', 'fixtures', 'notification-vectors.json'), 'utf8'),
+		) as { cases: Array<{ query: Record<string, string>; json: string; sign: string }> }
+	).cases.map((vector) => [vector.query.order_id, vector]),
+);
+
+interface ApiExecution extends ExecutionRun {
+	id: string;
+	mode: string;
+	status: string;
+	workflowId: string;
+}
+
+let harness: N8nHarness;
+let server: N8nServer;
+let apiKey: string;
+let exampleUrl: string;
+let onlyPaidUrl: string;
+
+/** The batch example, each row naming the trigger that AliKassa is to notify. */
+function notifiedBatchCsv(): string {
+	const rows = [
+		['e2e-notify-paid', exampleUrl],
+		['e2e-notify-cancel', exampleUrl],
+		['e2e-notify-fail', exampleUrl],
+		['e2e-only-paid-cancel', onlyPaidUrl],
+		['e2e-only-paid-paid', onlyPaidUrl],
+	];
+	const lines = rows.map(
+		([orderId, url], row) =>
+			`${orderId},Employee ${row},${1000 + row}.44,payment_card_rub,4111111111111111,${url}`,
+	);
+	return ['order_id,employee,amount,service,number,notify_url', ...lines, ''].join('\n');
+}
+
+function workflows() {
+	const sandboxUrl = harness.sandbox.url;
+	const payoutsCsv = harness.writeDataFile('notified-batch.csv', notifiedBatchCsv());
+	const reactExample = loadExample(example.file);
+	return [
+		reactExample,
+		variant(reactExample, ONLY_PAID_ID, (copy) => {
+			const trigger = nodeNamed(copy, example.triggerNode);
+			trigger.webhookId = ONLY_PAID_WEBHOOK_ID;
+			trigger.parameters.statuses = ['paid'];
+		}),
+		variant(
+			pointWorkflowAt(loadExample(scheduledBatch.file), { sandboxUrl, payoutsCsv }),
+			NOTIFIED_BATCH_ID,
+			(copy) => {
+				nodeNamed(copy, scheduledBatch.payoutNode).parameters.additionalFields = {
+					notificationEndpointUrl: '={{ $json.notify_url }}',
+				};
+			},
+		),
+	];
+}
+
+async function executionsOf(workflowId: string): Promise<ApiExecution[]> {
+	const query = new URLSearchParams({ workflowId, includeData: 'true' });
+	const response = await fetch(`${server.url}/api/v1/executions?${query}`, {
+		headers: { 'X-N8N-API-KEY': apiKey },
+	});
+	if (!response.ok) throw new Error(`GET /api/v1/executions: HTTP ${response.status}`);
+	return ((await response.json()) as { data: ApiExecution[] }).data;
+}
+
+/** The workflow's finished executions once there are `count`, newest first. */
+async function waitForExecutions(workflowId: string, count: number): Promise<ApiExecution[]> {
+	const deadline = Date.now() + EXECUTION_WAIT_MS;
+	for (;;) {
+		const executions = await executionsOf(workflowId);
+		if (executions.length >= count || Date.now() > deadline) return executions;
+		await sleep(250);
+	}
+}
+
+function triggerOutput(execution: ApiExecution) {
+	return nodeItems(execution, example.triggerNode).map((item) => item.json);
+}
+
+/** The branch nodes of the Switch that ran, with their items' order_id. */
+function branchesRun(execution: ApiExecution) {
+	return Object.values(example.branchOfStatus)
+		.filter((node) => execution.data.resultData.runData[node] !== undefined)
+		.map((node) => [node, nodeItems(execution, node).map((item) => item.json.order_id)]);
+}
+
+async function call(url: string, init?: RequestInit) {
+	const response = await fetch(url, init);
+	const text = await response.text();
+	return { status: response.status, body: text === '' ? null : (JSON.parse(text) as unknown) };
+}
+
+function get(url: string, query: Record<string, string>) {
+	return call(`${url}?${new URLSearchParams(query)}`);
+}
+
+/** The sandbox finalizes the payout; resolves with what its notification got. */
+async function finalize(orderId: string, status: 'paid' | 'cancel' | 'fail') {
+	const payout = harness.payout(orderId);
+	await harness.sandbox.finalize(payout.id, status);
+	const sent = harness.sandbox.notifications.filter(({ query }) => query.order_id === orderId);
+	expect(sent).toHaveLength(1);
+	return sent[0];
+}
+
+beforeAll(async () => {
+	harness = await setUpN8n();
+	const n8nUrl = `http://127.0.0.1:${harness.n8n.port}`;
+	exampleUrl = triggerProductionUrl(n8nUrl, example.webhookId);
+	onlyPaidUrl = triggerProductionUrl(n8nUrl, ONLY_PAID_WEBHOOK_ID);
+	await harness.n8n.importWorkflows(workflows());
+	const batch = await harness.n8n.execute(NOTIFIED_BATCH_ID);
+	if (batch.failed) throw new Error(`The batch failed:\n${batch.output}`);
+	await harness.n8n.publishWorkflow(example.id);
+	await harness.n8n.publishWorkflow(ONLY_PAID_ID);
+	server = await harness.n8n.start();
+	apiKey = await server.createApiKey(await server.setUpOwner(LOCAL_OWNER), [
+		'execution:list',
+		'execution:read',
+	]);
+	// `n8n start` opens its HTTP server first and only then activates the published workflows.
+	const deadline = Date.now() + 60_000;
+	while ((await fetch(exampleUrl)).status === 404) {
+		if (Date.now() > deadline) {
+			throw new Error(`n8n registered no webhook at ${exampleUrl}:\n${server.output.slice(-4000)}`);
+		}
+		await sleep(250);
+	}
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+	await server?.stop();
+	await harness?.close();
+});
+
+test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
+	expect(harness.payout('e2e-notify-paid').notificationUrl).toBe(exampleUrl);
+	expect(harness.payout('e2e-only-paid-paid').notificationUrl).toBe(onlyPaidUrl);
+	expect(exampleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[\da-f-]{36}\/alikassa$/);
+});
+
+test('a paid payout: the notification is answered 200 and one execution gets it normalized', async () => {
+	const payout = harness.payout('e2e-notify-paid');
+	expect(await finalize('e2e-notify-paid', 'paid')).toMatchObject({ status: 200, error: null });
+
+	const [execution, ...more] = await waitForExecutions(example.id, 1);
+	expect(more).toEqual([]);
+	expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
+	expect(triggerOutput(execution)).toEqual([
+		{
+			type: 'payout',
+			id: payout.id,
+			order_id: 'e2e-notify-paid',
+			payment_status: 'paid',
+			amount: '1000.44',
+			payment_amount: '1000.44',
+			commission_amount: '0.00',
+			is_partial_payment: false,
+			account: SANDBOX_ACCOUNT_ID,
+			service: 'payment_card_rub',
+			desc: 'Выплата e2e-notify-paid',
+			isFinal: true,
+			signatureForm: 'php-sha1',
+		},
+	]);
+	expect(branchesRun(execution)).toEqual([['Paid', ['e2e-notify-paid']]]);
+});
+
+test('cancelled and failed payouts take their own branches', async () => {
+	expect(await finalize('e2e-notify-cancel', 'cancel')).toMatchObject({ status: 200 });
+	expect(await finalize('e2e-notify-fail', 'fail')).toMatchObject({ status: 200 });
+
+	const executions = await waitForExecutions(example.id, 3);
+	expect(executions).toHaveLength(3);
+	expect(executions.slice(0, 2).flatMap(branchesRun)).toEqual(
+		expect.arrayContaining([
+			['Cancelled', ['e2e-notify-cancel']],
+			['Failed', ['e2e-notify-fail']],
+		]),
+	);
+});
+
+test('PHP-signed notifications with emoji, "/" and a "+" sent unencoded start executions', async () => {
+	const { query, sign: phpSign } = phpVectors.get('bonus/2026/11')!;
+	expect(phpSign).toContain('+');
+	// A naive sender pastes the base64 sign into the URL as is, so n8n reads its "+" as " ".
+	const naiveQuery = Object.entries({ ...query, sign: phpSign })
+		.map(([name, value]) => `${name}=${name === 'sign' ? value : encodeURIComponent(value)}`)
+		.join('&');
+	expect(await call(`${exampleUrl}?${naiveQuery}`)).toEqual(ACCEPTED);
+
+	const [execution] = await waitForExecutions(example.id, 4);
+	expect(triggerOutput(execution)).toEqual([
+		expect.objectContaining({
+			order_id: 'bonus/2026/11',
+			desc: query.desc,
+			commission_amount: '25.00',
+			signatureForm: 'php-sha1',
+		}),
+	]);
+	expect(branchesRun(execution)).toEqual([['Paid', ['bonus/2026/11']]]);
+});
+
+test('forged, altered, unsigned and empty-signed calls get 403 and start nothing', async () => {
+	const genuine = harness.sandbox.notifications.find(
+		({ query }) => query.order_id === 'e2e-notify-paid',
+	)!.query;
+	const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+	const { query: phpQuery, json: phpText } = phpVectors.get('2026-11-payroll-001')!;
+	const forgedSign = sign('sha1', Buffer.from(phpText), otherKey).toString('base64');
+	const { sign: _sign, ...unsigned } = genuine;
+	const before = (await executionsOf(example.id)).length;
+
+	expect(await get(exampleUrl, { ...phpQuery, sign: forgedSign })).toEqual(REFUSED);
+	expect(await get(exampleUrl, { ...genuine, amount: '100000.44' })).toEqual(REFUSED);
+	expect(await get(exampleUrl, { ...genuine, payment_status: 'cancel' })).toEqual(REFUSED);
+	expect(await get(exampleUrl, unsigned)).toEqual(REFUSED);
+	expect(await get(exampleUrl, { ...genuine, sign: '' })).toEqual(REFUSED);
+	const forgedPost = await call(exampleUrl, {
+		method: 'POST',
+		body: new URLSearchParams({ ...genuine, amount: '100000.44' }),
+	});
+	expect(forgedPost).toEqual(REFUSED);
+
+	// The genuine notification sent again, as a POST form: once its execution is there, any
+	// execution the refused calls had started would be too.
+	const replay = await call(exampleUrl, { method: 'POST', body: new URLSearchParams(genuine) });
+	expect(replay).toEqual(ACCEPTED);
+	const executions = await waitForExecutions(example.id, before + 1);
+	expect(executions).toHaveLength(before + 1);
+	expect(triggerOutput(executions[0])).toEqual([
+		expect.objectContaining({ order_id: 'e2e-notify-paid', amount: '1000.44' }),
+	]);
+});
+
+test('Statuses and Notification Type filters answer 200 and start nothing for the others', async () => {
+	const cancelled = await finalize('e2e-only-paid-cancel', 'cancel');
+	expect(cancelled).toMatchObject({ url: onlyPaidUrl, status: 200 });
+	const payment = phpVectors.get('invoice-77')!;
+	expect(payment.query.type).toBe('payment');
+	const before = (await executionsOf(example.id)).length;
+	expect(await get(exampleUrl, { ...payment.query, sign: payment.sign })).toEqual(FILTERED);
+
+	expect(await finalize('e2e-only-paid-paid', 'paid')).toMatchObject({ status: 200 });
+	const onlyPaid = await waitForExecutions(ONLY_PAID_ID, 1);
+	expect(onlyPaid.map(triggerOutput)).toEqual([
+		[expect.objectContaining({ order_id: 'e2e-only-paid-paid', payment_status: 'paid' })],
+	]);
+	expect(await executionsOf(example.id)).toHaveLength(before);
+});
