@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as payout from './actions/payout';
@@ -12,8 +17,10 @@ export class AliKassaPayout implements INodeType {
 		icon: 'file:alikassa.svg',
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { create: "Create Payout", getStatus: "Get Payout Status", getBalance: "Get Balance" }[$parameter["operation"]] }}',
-		description: 'Create AliKassa payouts signed like AliKassa\'s PHP sample, and follow them to a final status',
+		subtitle:
+			'={{ { create: "Create Payout", getStatus: "Get Payout Status", getBalance: "Get Balance" }[$parameter["operation"]] }}',
+		description:
+			"Create AliKassa payouts signed like AliKassa's PHP sample, and follow them to a final status",
 		defaults: {
 			name: 'AliKassa Payout',
 		},

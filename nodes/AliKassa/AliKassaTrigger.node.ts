@@ -38,7 +38,8 @@ export class AliKassaTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + $parameter["notificationType"] + " notifications" }}',
-		description: 'Starts the workflow when AliKassa sends a correctly signed payout or payment notification',
+		description:
+			'Starts the workflow when AliKassa sends a correctly signed payout or payment notification',
 		defaults: {
 			name: 'AliKassa Trigger',
 		},
@@ -89,7 +90,10 @@ export class AliKassaTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const response = this.getResponseObject();
-		const body = typeof request.body === 'object' && request.body !== null ? (request.body as IDataObject) : {};
+		const body =
+			typeof request.body === 'object' && request.body !== null
+				? (request.body as IDataObject)
+				: {};
 		const params: IDataObject = { ...body, ...(request.query as IDataObject) };
 
 		const credentials = await this.getCredentials('aliKassaNotificationsApi');
@@ -97,7 +101,8 @@ export class AliKassaTrigger implements INodeType {
 		try {
 			publicKey = loadPublicKey(String(credentials.publicKey ?? ''));
 		} catch (error) {
-			if (error instanceof PublicKeyError) throw new NodeOperationError(this.getNode(), error.message);
+			if (error instanceof PublicKeyError)
+				throw new NodeOperationError(this.getNode(), error.message);
 			throw error;
 		}
 
@@ -113,7 +118,9 @@ export class AliKassaTrigger implements INodeType {
 		const typeMatches = wantedType === 'both' || notification.type === wantedType;
 		const statusMatches = wantedStatuses.includes(String(notification.payment_status));
 		if (!typeMatches || !statusMatches) {
-			return { webhookResponse: { message: 'Notification received; filtered out by the trigger.' } };
+			return {
+				webhookResponse: { message: 'Notification received; filtered out by the trigger.' },
+			};
 		}
 		return {
 			workflowData: [this.helpers.returnJsonArray(notification as IDataObject)],

@@ -20,10 +20,18 @@ const fromItem = {
 };
 
 function row(orderId: string, overrides: IDataObject = {}): IDataObject {
-	return { amount: '500.00', number: '4111111111111111', order_id: orderId, service: 'payment_card_rub', ...overrides };
+	return {
+		amount: '500.00',
+		number: '4111111111111111',
+		order_id: orderId,
+		service: 'payment_card_rub',
+		...overrides,
+	};
 }
 
-async function run(options: Omit<Parameters<typeof runPayoutNode>[0], 'credentials'> & { credentials?: IDataObject }) {
+async function run(
+	options: Omit<Parameters<typeof runPayoutNode>[0], 'credentials'> & { credentials?: IDataObject },
+) {
 	const result = await runPayoutNode({
 		...options,
 		credentials: (options.credentials as never) ?? sandboxCredentials(sandbox().url),
@@ -38,7 +46,8 @@ function payoutRequests() {
 
 function creationsPerOrderId(): Map<string, number> {
 	const counts = new Map<string, number>();
-	for (const payout of sandbox().payouts()) counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
+	for (const payout of sandbox().payouts())
+		counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
 	return counts;
 }
 
@@ -50,16 +59,28 @@ function expectSuccess(result: PayoutNodeRun) {
 describe('Create Payout in n8n’s engine against the sandbox', () => {
 	it('sends one payout signed over exactly the bytes it sends, and returns id and payment_status', async () => {
 		const result = await run({
-			parameters: { operation: 'create', amount: 500, number: '79005554455', orderId: 'single-1', service: 'qiwi_rub' },
+			parameters: {
+				operation: 'create',
+				amount: 500,
+				number: '79005554455',
+				orderId: 'single-1',
+				service: 'qiwi_rub',
+			},
 		});
 		expectSuccess(result);
 		expect(result.output).toHaveLength(1);
 		const [item] = result.output;
-		expect(item.json).toEqual({ order_id: 'single-1', id: expect.any(Number), payment_status: 'wait' });
+		expect(item.json).toEqual({
+			order_id: 'single-1',
+			id: expect.any(Number),
+			payment_status: 'wait',
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 
 		const [request] = payoutRequests();
-		expect(request.body).toBe('{"amount":"500.00","number":"79005554455","order_id":"single-1","service":"qiwi_rub"}');
+		expect(request.body).toBe(
+			'{"amount":"500.00","number":"79005554455","order_id":"single-1","service":"qiwi_rub"}',
+		);
 		expect(request.signatureValid).toBe(true);
 		expect(request.signatureHash).toBe('sha1');
 		expect(request.account).toBe(sandbox().accountId);
@@ -81,7 +102,10 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 			parameters: {
 				operation: 'create',
 				...fromItem,
-				additionalFields: { cardHolder: 'Пётр “Q” / 🙂', notificationEndpointUrl: 'https://example.com/hook?x=1' },
+				additionalFields: {
+					cardHolder: 'Пётр “Q” / 🙂',
+					notificationEndpointUrl: 'https://example.com/hook?x=1',
+				},
 			},
 			items: [row('escape-1')],
 		});
@@ -94,19 +118,28 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 	});
 
 	it('keeps input order and pairedItem across a concurrent batch', async () => {
-		const items = Array.from({ length: 40 }, (_, index) => row(`batch-${index}`, { amount: `${index + 1}.25` }));
+		const items = Array.from({ length: 40 }, (_, index) =>
+			row(`batch-${index}`, { amount: `${index + 1}.25` }),
+		);
 		const result = await run({
 			parameters: { operation: 'create', ...fromItem, options: { concurrency: 8 } },
 			items,
 		});
 		expectSuccess(result);
-		expect(result.output.map((item) => item.json.order_id)).toEqual(items.map((item) => item.order_id));
-		expect(result.output.map((item) => item.pairedItem)).toEqual(items.map((_, index) => ({ item: index })));
+		expect(result.output.map((item) => item.json.order_id)).toEqual(
+			items.map((item) => item.order_id),
+		);
+		expect(result.output.map((item) => item.pairedItem)).toEqual(
+			items.map((_, index) => ({ item: index })),
+		);
 		expect(new Set(result.output.map((item) => item.json.id)).size).toBe(40);
 		expect(payoutRequests().every((request) => request.signatureValid)).toBe(true);
-		expect(sandbox().payouts().map((payout) => payout.amount).sort()).toEqual(
-			items.map((item) => Number(item.amount).toFixed(2)).sort(),
-		);
+		expect(
+			sandbox()
+				.payouts()
+				.map((payout) => payout.amount)
+				.sort(),
+		).toEqual(items.map((item) => Number(item.amount).toFixed(2)).sort());
 	});
 
 	it('turns a 400 into an error that names the fields and AliKassa’s words', async () => {
@@ -117,7 +150,9 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 		expect(result.run.status).toBe('error');
 		const error = result.error as NodeApiError;
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toMatch(/AliKassa refused the request: service: The selected service is invalid/);
+		expect(error.message).toMatch(
+			/AliKassa refused the request: service: The selected service is invalid/,
+		);
 		expect(error.httpCode).toBe('400');
 		expect(payoutRequests()).toHaveLength(1);
 	});
@@ -143,7 +178,12 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 	it('with Continue (error output) routes the failed item to the error branch, good items go on', async () => {
 		const result = await run({
 			parameters: { operation: 'create', ...fromItem, amount: '={{ $json.amount }}' },
-			items: [row('eo-1'), row('eo-2', { amount: '10.005' }), row('eo-3', { service: 'no_such_service' }), row('eo-4')],
+			items: [
+				row('eo-1'),
+				row('eo-2', { amount: '10.005' }),
+				row('eo-3', { service: 'no_such_service' }),
+				row('eo-4'),
+			],
 			onError: 'continueErrorOutput',
 		});
 		expectSuccess(result);
@@ -157,7 +197,9 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 			},
 			{
 				...row('eo-3', { service: 'no_such_service' }),
-				error: expect.stringMatching(/^Order ID "eo-3": AliKassa refused the request: service: The selected service is invalid/),
+				error: expect.stringMatching(
+					/^Order ID "eo-3": AliKassa refused the request: service: The selected service is invalid/,
+				),
 			},
 		]);
 		expect(result.errorOutput.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
@@ -166,7 +208,11 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 
 describe('bad input: a clear error and nothing sent', () => {
 	const badItems: Array<[string, IDataObject, RegExp]> = [
-		['amount with 3 decimals', row('x1', { amount: '10.005' }), /Amount "10.005" has more than 2 decimals/],
+		[
+			'amount with 3 decimals',
+			row('x1', { amount: '10.005' }),
+			/Amount "10.005" has more than 2 decimals/,
+		],
 		['amount with a comma', row('x2', { amount: '1,000.00' }), /comma/],
 		['negative amount', row('x3', { amount: -5 }), /not a positive decimal/],
 		['zero amount', row('x4', { amount: 0 }), /above 0/],
@@ -188,7 +234,11 @@ describe('bad input: a clear error and nothing sent', () => {
 
 	it('a non-integer notification endpoint id', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem, additionalFields: { notificationEndpointId: 2.5 } },
+			parameters: {
+				operation: 'create',
+				...fromItem,
+				additionalFields: { notificationEndpointId: 2.5 },
+			},
 			items: [row('x8')],
 		});
 		expect(result.error!.message).toMatch(/whole positive number/);
@@ -202,13 +252,22 @@ describe('bad input: a clear error and nothing sent', () => {
 			onError: 'continueRegularOutput',
 		});
 		expectSuccess(result);
-		expect(result.output[2].json.error).toMatch(/Order ID "twice" is used twice in this run \(items 0 and 2\)/);
-		expect(payoutRequests().map((request) => JSON.parse(request.body).order_id)).toEqual(['twice', 'other']);
+		expect(result.output[2].json.error).toMatch(
+			/Order ID "twice" is used twice in this run \(items 0 and 2\)/,
+		);
+		expect(payoutRequests().map((request) => JSON.parse(request.body).order_id)).toEqual([
+			'twice',
+			'other',
+		]);
 	});
 
 	const badCredentials: Array<[string, Partial<Record<string, string>>, RegExp]> = [
 		['an account id that is not a UUID', { accountId: '12345' }, /Account ID is not a UUID/],
-		['a wrong password', { password: 'not-the-password' }, /password does not open this private key/],
+		[
+			'a wrong password',
+			{ password: 'not-the-password' },
+			/password does not open this private key/,
+		],
 		['no password', { password: '' }, /protected by a password/],
 		[
 			'the public key pasted as the private key',
@@ -235,7 +294,10 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 
 	async function createWithFault(fault: Fault, orderId: string) {
 		sandbox().injectFault({ path: '/v1/payout', ...fault });
-		return await run({ parameters: { operation: 'create', ...fromItem, ...fastOptions }, items: [row(orderId)] });
+		return await run({
+			parameters: { operation: 'create', ...fromItem, ...fastOptions },
+			items: [row(orderId)],
+		});
 	}
 
 	it.each([
@@ -247,15 +309,18 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		['http502', 'after', true],
 		['http503', 'after', true],
 		['garbage', 'after', true],
-	] as const)('%s %s the payout is made: one creation, recovered=%p', async (kind, when, recovered) => {
-		const orderId = `fault-${kind}-${when}`;
-		const result = await createWithFault({ kind, when }, orderId);
-		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: orderId, payment_status: 'wait' });
-		expect(Boolean(result.output[0].json.recovered)).toBe(recovered);
-		expect(creationsPerOrderId().get(orderId)).toBe(1);
-		expect(sandbox().requests.some((request) => request.path === '/v1/payout/status')).toBe(true);
-	});
+	] as const)(
+		'%s %s the payout is made: one creation, recovered=%p',
+		async (kind, when, recovered) => {
+			const orderId = `fault-${kind}-${when}`;
+			const result = await createWithFault({ kind, when }, orderId);
+			expectSuccess(result);
+			expect(result.output[0].json).toMatchObject({ order_id: orderId, payment_status: 'wait' });
+			expect(Boolean(result.output[0].json.recovered)).toBe(recovered);
+			expect(creationsPerOrderId().get(orderId)).toBe(1);
+			expect(sandbox().requests.some((request) => request.path === '/v1/payout/status')).toBe(true);
+		},
+	);
 
 	it('a status lookup that meets a fault is asked again before anything is re-sent', async () => {
 		sandbox().injectFault({ kind: 'http503', path: '/v1/payout/status', times: 1 });
@@ -289,19 +354,29 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		const result = await createWithFault({ kind: 'http503', times: 100 }, 'down-1');
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(/AliKassa answered HTTP 503/);
-		expect((result.error as NodeApiError).description).toMatch(/Gave up after 3 attempts; AliKassa has no payout with order_id "down-1"/);
+		expect((result.error as NodeApiError).description).toMatch(
+			/Gave up after 3 attempts; AliKassa has no payout with order_id "down-1"/,
+		);
 		expect(creationsPerOrderId().get('down-1')).toBeUndefined();
 	});
 
 	it('a timeout that persists, with Continue On Fail, gives an error item for that order_id only', async () => {
 		sandbox().injectFault({ kind: 'timeout', path: '/v1/payout', times: 100 });
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem, ...fastOptions, options: { timeoutSeconds: 1, concurrency: 1 } },
+			parameters: {
+				operation: 'create',
+				...fromItem,
+				...fastOptions,
+				options: { timeoutSeconds: 1, concurrency: 1 },
+			},
 			items: [row('slow-1')],
 			onError: 'continueRegularOutput',
 		});
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: 'slow-1', error: expect.stringMatching(/did not answer v1\/payout within 1 s/) });
+		expect(result.output[0].json).toMatchObject({
+			order_id: 'slow-1',
+			error: expect.stringMatching(/did not answer v1\/payout within 1 s/),
+		});
 	}, 30_000);
 
 	it('an unreachable AliKassa is a clear error', async () => {
@@ -321,7 +396,10 @@ describe('secrets', () => {
 		for (const result of everyRun) {
 			expectNoSecrets(JSON.stringify(result.run));
 			expectNoSecrets(JSON.stringify(result.output));
-			if (result.error) expectNoSecrets(`${result.error.message} ${String((result.error as NodeApiError).description)} ${result.error.stack}`);
+			if (result.error)
+				expectNoSecrets(
+					`${result.error.message} ${String((result.error as NodeApiError).description)} ${result.error.stack}`,
+				);
 		}
 		expectNoSecrets(JSON.stringify(sandbox().requests));
 	});

@@ -10,7 +10,12 @@ import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 400 });
 
-const payout = { operation: 'create', amount: '250.50', number: '4111111111111111', service: 'payment_card_rub' };
+const payout = {
+	operation: 'create',
+	amount: '250.50',
+	number: '4111111111111111',
+	service: 'payment_card_rub',
+};
 
 async function run(parameters: IDataObject, items?: IDataObject[]) {
 	return await runPayoutNode({ parameters, items, credentials: sandboxCredentials(sandbox().url) });
@@ -25,7 +30,10 @@ async function createPayout(orderId: string, number = payout.number) {
 describe('Get Payout Status', () => {
 	it('by AliKassa id and by order_id, with isFinal', async () => {
 		const created = await createPayout('status-1');
-		const byId = await run({ operation: 'getStatus', lookupBy: 'id', payoutId: '={{ $json.id }}' }, [created]);
+		const byId = await run(
+			{ operation: 'getStatus', lookupBy: 'id', payoutId: '={{ $json.id }}' },
+			[created],
+		);
 		expect(byId.error).toBeUndefined();
 		expect(byId.output[0].json).toMatchObject({
 			id: created.id,
@@ -37,9 +45,21 @@ describe('Get Payout Status', () => {
 		expect(byId.output[0].pairedItem).toEqual({ item: 0 });
 
 		await new Promise((resolve) => setTimeout(resolve, 500));
-		const byOrderId = await run({ operation: 'getStatus', lookupBy: 'orderId', orderId: 'status-1' });
-		expect(byOrderId.output[0].json).toMatchObject({ id: created.id, payment_status: 'paid', isFinal: true });
-		expect(sandbox().requests.filter((request) => request.path === '/v1/payout/status').every((r) => r.signatureValid)).toBe(true);
+		const byOrderId = await run({
+			operation: 'getStatus',
+			lookupBy: 'orderId',
+			orderId: 'status-1',
+		});
+		expect(byOrderId.output[0].json).toMatchObject({
+			id: created.id,
+			payment_status: 'paid',
+			isFinal: true,
+		});
+		expect(
+			sandbox()
+				.requests.filter((request) => request.path === '/v1/payout/status')
+				.every((r) => r.signatureValid),
+		).toBe(true);
 	});
 
 	it('an unknown payout is a clear "not found" for that item only', async () => {
@@ -50,7 +70,9 @@ describe('Get Payout Status', () => {
 			credentials: sandboxCredentials(sandbox().url),
 			onError: 'continueRegularOutput',
 		});
-		expect(result.output[0].json.error).toMatch(/AliKassa has no payout with order ID "no-such-order"/);
+		expect(result.output[0].json.error).toMatch(
+			/AliKassa has no payout with order ID "no-such-order"/,
+		);
 		expect(result.output[0].json.order_id).toBe('no-such-order');
 		expect(result.output[1].json).toMatchObject({ order_id: 'status-2', payment_status: 'wait' });
 	});
@@ -74,7 +96,9 @@ describe('Get Balance', () => {
 			rolling_reserve: expect.any(String),
 			pending_payouts: '250.50',
 		});
-		const request = sandbox().requests.find((candidate) => candidate.path === '/v1/account/balance')!;
+		const request = sandbox().requests.find(
+			(candidate) => candidate.path === '/v1/account/balance',
+		)!;
 		expect(request.body).toBe('[]');
 		expect(request.signatureValid).toBe(true);
 	});
@@ -89,7 +113,11 @@ describe('Create Payout → Wait for Final Status', () => {
 			options: { waitForFinalStatus: true, pollIntervalSeconds: 0.1, maxWaitSeconds: 10 },
 		});
 		expect(result.error).toBeUndefined();
-		expect(result.output[0].json).toMatchObject({ order_id: 'wait-1', payment_status: 'fail', isFinal: true });
+		expect(result.output[0].json).toMatchObject({
+			order_id: 'wait-1',
+			payment_status: 'fail',
+			isFinal: true,
+		});
 		expect(sandbox().requests.filter((request) => request.path === '/v1/payout')).toHaveLength(1);
 	});
 
@@ -139,13 +167,19 @@ describe('credential test', () => {
 	}
 
 	it('connects and shows the balance', async () => {
-		await expect(test()).resolves.toEqual({ status: 'OK', message: 'Connected — balance 1 000 000.00 RUB' });
+		await expect(test()).resolves.toEqual({
+			status: 'OK',
+			message: 'Connected — balance 1 000 000.00 RUB',
+		});
 	});
 
 	it.each([
 		[{ accountId: 'nope' }, /Account ID is not a UUID/],
 		[{ password: 'wrong' }, /password does not open this private key/],
-		[{ privateKey: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' }, /This is a certificate/],
+		[
+			{ privateKey: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
+			/This is a certificate/,
+		],
 	])('checks locally first: %p', async (overrides, message) => {
 		const result = await test(overrides);
 		expect(result.status).toBe('Error');
@@ -155,7 +189,10 @@ describe('credential test', () => {
 
 	it("reports AliKassa's own refusal of an unknown account", async () => {
 		const result = await test({ accountId: '00000000-0000-4000-8000-000000000000' });
-		expect(result).toEqual({ status: 'Error', message: 'AliKassa refused the credential (HTTP 401): Account not found.' });
+		expect(result).toEqual({
+			status: 'Error',
+			message: 'AliKassa refused the credential (HTTP 401): Account not found.',
+		});
 	});
 
 	it('reports a key AliKassa does not know as a refused signature', async () => {
@@ -164,7 +201,8 @@ describe('credential test', () => {
 			accounts: [
 				{
 					id: sandbox().accountId,
-					publicKeyPem: '-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----\n',
+					publicKeyPem:
+						'-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----\n',
 					currency: 'RUB',
 					balance: '10.00',
 				},
@@ -172,7 +210,10 @@ describe('credential test', () => {
 		});
 		try {
 			const result = await test({}, other.url);
-			expect(result).toEqual({ status: 'Error', message: 'AliKassa refused the credential (HTTP 403): Invalid sign.' });
+			expect(result).toEqual({
+				status: 'Error',
+				message: 'AliKassa refused the credential (HTTP 403): Invalid sign.',
+			});
 		} finally {
 			await other.close();
 		}

@@ -70,7 +70,8 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const authenticate = this.credentialType.authenticate;
-		if (typeof authenticate !== 'function') throw new Error('the test helper mirrors function authenticate only');
+		if (typeof authenticate !== 'function')
+			throw new Error('the test helper mirrors function authenticate only');
 		const result = await authenticate(credentials, requestOptions);
 		this.authenticated.push(result);
 		return result;
@@ -127,7 +128,14 @@ export async function runPayoutNode(options: {
 		getKnownTypes: () => ({}),
 	};
 	const nodes: INode[] = [
-		{ id: 'source', name: SOURCE_NODE, type: 'test.inputItems', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'source',
+			name: SOURCE_NODE,
+			type: 'test.inputItems',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'payout',
 			name: PAYOUT_NODE,

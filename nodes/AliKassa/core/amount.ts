@@ -35,7 +35,9 @@ export function formatAmount(value: unknown): string {
 	}
 	const match = DECIMAL.exec(text);
 	if (!match) {
-		throw new AmountError(`Amount ${describe(value)} is not a positive decimal number such as 1000.44`);
+		throw new AmountError(
+			`Amount ${describe(value)} is not a positive decimal number such as 1000.44`,
+		);
 	}
 	const whole = match[1].replace(/^0+(?=\d)/, '');
 	const fraction = (match[2] ?? '').replace(/0+$/, '');
@@ -45,7 +47,8 @@ export function formatAmount(value: unknown): string {
 		);
 	}
 	const formatted = `${whole}.${fraction.padEnd(2, '0')}`;
-	if (/^0\.00$/.test(formatted)) throw new AmountError(`Amount must be above 0, got ${describe(value)}`);
+	if (/^0\.00$/.test(formatted))
+		throw new AmountError(`Amount must be above 0, got ${describe(value)}`);
 	if (whole.length > 9) {
 		throw new AmountError(`Amount ${describe(value)} is above the maximum of ${MAX_AMOUNT}`);
 	}

@@ -26,7 +26,9 @@ export function readCredentials(data: Record<string, unknown>): AliKassaCredenti
 	}
 	const baseUrl = (asText(data.baseUrl).trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
 	if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
-		throw new CredentialsError('The Base URL must start with https:// (or http:// for the local sandbox).');
+		throw new CredentialsError(
+			'The Base URL must start with https:// (or http:// for the local sandbox).',
+		);
 	}
 	const signatureHash: SignatureHash = data.signatureHash === 'sha256' ? 'sha256' : 'sha1';
 	return {

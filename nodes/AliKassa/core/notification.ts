@@ -79,7 +79,8 @@ export class PublicKeyError extends Error {}
 export function loadPublicKey(pem: string): KeyObject {
 	try {
 		const key = createPublicKey(pem.replace(/\\n/g, '\n').trim());
-		if (key.asymmetricKeyType !== 'rsa') throw new PublicKeyError('The notifications public key is not an RSA key.');
+		if (key.asymmetricKeyType !== 'rsa')
+			throw new PublicKeyError('The notifications public key is not an RSA key.');
 		return key;
 	} catch (error) {
 		if (error instanceof PublicKeyError) throw error;
@@ -90,14 +91,19 @@ export function loadPublicKey(pem: string): KeyObject {
 }
 
 /** Which documented form the notification's `sign` verifies under, or null for none. */
-export function verifyNotification(params: NotificationParams, publicKey: KeyObject): SignatureForm | null {
+export function verifyNotification(
+	params: NotificationParams,
+	publicKey: KeyObject,
+): SignatureForm | null {
 	const sign = text(params.sign);
 	if (!sign) return null;
 	const signature = Buffer.from(sign.replace(/ /g, '+'), 'base64');
 	if (signature.length === 0) return null;
 	const texts = signedTexts(params);
-	if (verify('sha1', Buffer.from(texts['php-sha1'], 'utf8'), publicKey, signature)) return 'php-sha1';
-	if (verify('sha256', Buffer.from(texts['json-sha256'], 'utf8'), publicKey, signature)) return 'json-sha256';
+	if (verify('sha1', Buffer.from(texts['php-sha1'], 'utf8'), publicKey, signature))
+		return 'php-sha1';
+	if (verify('sha256', Buffer.from(texts['json-sha256'], 'utf8'), publicKey, signature))
+		return 'json-sha256';
 	return null;
 }
 

@@ -63,20 +63,33 @@ function text(field: string, label: string, value: unknown, maxLength: number): 
 		value = String(value);
 	}
 	if (typeof value !== 'string') {
-		throw new PayoutInputError(field, `${label} must be text, got ${isBlank(value) ? 'nothing' : typeof value}`);
+		throw new PayoutInputError(
+			field,
+			`${label} must be text, got ${isBlank(value) ? 'nothing' : typeof value}`,
+		);
 	}
 	const trimmed = value.trim();
 	if (trimmed === '') throw new PayoutInputError(field, `${label} is empty`);
 	if (trimmed.length > maxLength) {
-		throw new PayoutInputError(field, `${label} is ${trimmed.length} characters long; AliKassa allows at most ${maxLength}`);
+		throw new PayoutInputError(
+			field,
+			`${label} is ${trimmed.length} characters long; AliKassa allows at most ${maxLength}`,
+		);
 	}
 	return trimmed;
 }
 
-function optionalText(field: string, label: string, value: unknown, maxLength: number, pattern?: [RegExp, string]) {
+function optionalText(
+	field: string,
+	label: string,
+	value: unknown,
+	maxLength: number,
+	pattern?: [RegExp, string],
+) {
 	if (isBlank(value)) return undefined;
 	const result = text(field, label, value, maxLength);
-	if (pattern && !pattern[0].test(result)) throw new PayoutInputError(field, `${label} "${result}" ${pattern[1]}`);
+	if (pattern && !pattern[0].test(result))
+		throw new PayoutInputError(field, `${label} "${result}" ${pattern[1]}`);
 	return result;
 }
 
@@ -94,11 +107,26 @@ function endpointId(value: unknown): number | undefined {
 
 function extraFields(input: PayoutInput): PayoutExtra | undefined {
 	const extra: PayoutExtra = {
-		card_exp_year: optionalText('cardExpYear', 'Card Expiry Year', input.cardExpYear, 2, [/^\d{2}$/, 'must be two digits, such as "27"']),
-		card_exp_month: optionalText('cardExpMonth', 'Card Expiry Month', input.cardExpMonth, 2, [/^(0[1-9]|1[0-2])$/, 'must be two digits from 01 to 12']),
+		card_exp_year: optionalText('cardExpYear', 'Card Expiry Year', input.cardExpYear, 2, [
+			/^\d{2}$/,
+			'must be two digits, such as "27"',
+		]),
+		card_exp_month: optionalText('cardExpMonth', 'Card Expiry Month', input.cardExpMonth, 2, [
+			/^(0[1-9]|1[0-2])$/,
+			'must be two digits from 01 to 12',
+		]),
 		card_holder: optionalText('cardHolder', 'Card Holder', input.cardHolder, 100),
-		card_country: optionalText('cardCountry', 'Card Country', input.cardCountry, 2, [/^[A-Z]{2}$/, 'must be a two-letter ISO 3166-1 code in capitals, such as "DE"']),
-		card_recipient_birth_date: optionalText('cardRecipientBirthDate', 'Card Recipient Birth Date', input.cardRecipientBirthDate, 10, [/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date written YYYY-MM-DD']),
+		card_country: optionalText('cardCountry', 'Card Country', input.cardCountry, 2, [
+			/^[A-Z]{2}$/,
+			'must be a two-letter ISO 3166-1 code in capitals, such as "DE"',
+		]),
+		card_recipient_birth_date: optionalText(
+			'cardRecipientBirthDate',
+			'Card Recipient Birth Date',
+			input.cardRecipientBirthDate,
+			10,
+			[/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date written YYYY-MM-DD'],
+		),
 	};
 	const present = Object.entries(extra).filter(([, value]) => value !== undefined);
 	return present.length > 0 ? (Object.fromEntries(present) as PayoutExtra) : undefined;
@@ -119,11 +147,25 @@ export function buildPayoutBody(input: PayoutInput): PayoutBody {
 		order_id: text('orderId', 'Order ID', input.orderId, 128),
 		service: text('service', 'Service', input.service, 100),
 		notification_endpoint_id: endpointId(input.notificationEndpointId),
-		notification_endpoint_url: optionalText('notificationEndpointUrl', 'Notification Endpoint URL', input.notificationEndpointUrl, 255, [/^https?:\/\/\S+$/, 'must be an http(s) URL']),
+		notification_endpoint_url: optionalText(
+			'notificationEndpointUrl',
+			'Notification Endpoint URL',
+			input.notificationEndpointUrl,
+			255,
+			[/^https?:\/\/\S+$/, 'must be an http(s) URL'],
+		),
 		extra: extraFields(input),
-		customer_phone: optionalText('customerPhone', 'Customer Phone', input.customerPhone, 32, [/^\+?\d{5,20}$/, 'must be digits only, such as 79001112233']),
-		customer_email: optionalText('customerEmail', 'Customer Email', input.customerEmail, 255, [/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'is not an email address']),
+		customer_phone: optionalText('customerPhone', 'Customer Phone', input.customerPhone, 32, [
+			/^\+?\d{5,20}$/,
+			'must be digits only, such as 79001112233',
+		]),
+		customer_email: optionalText('customerEmail', 'Customer Email', input.customerEmail, 255, [
+			/^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+			'is not an email address',
+		]),
 		customer_code: optionalText('customerCode', 'Customer Code', input.customerCode, 64),
 	};
-	return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as PayoutBody;
+	return Object.fromEntries(
+		Object.entries(body).filter(([, value]) => value !== undefined),
+	) as PayoutBody;
 }

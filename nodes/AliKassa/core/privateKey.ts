@@ -51,7 +51,9 @@ function findPemBlocks(text: string): PemBlock[] {
 	const blocks: PemBlock[] = [];
 	for (const match of text.matchAll(PEM_BLOCK)) {
 		const inner = match[2];
-		const headers = [...inner.matchAll(LEGACY_HEADER)].map(([, name, value]) => `${name}: ${value}`);
+		const headers = [...inner.matchAll(LEGACY_HEADER)].map(
+			([, name, value]) => `${name}: ${value}`,
+		);
 		blocks.push({
 			label: match[1],
 			headers,
@@ -101,7 +103,9 @@ export function passwordCandidates(password: string): string[] {
 }
 
 function isEncrypted(pem: string): boolean {
-	return pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY') || pem.includes('Proc-Type: 4,ENCRYPTED');
+	return (
+		pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY') || pem.includes('Proc-Type: 4,ENCRYPTED')
+	);
 }
 
 function decryptWithForge(pem: string, password: string): forge.pki.rsa.PrivateKey | null {

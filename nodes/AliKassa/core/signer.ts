@@ -19,7 +19,11 @@ export interface SigningCredentials {
 	signatureHash: SignatureHash;
 }
 
-export function signWithForge(key: forge.pki.rsa.PrivateKey, body: string, hash: SignatureHash): string {
+export function signWithForge(
+	key: forge.pki.rsa.PrivateKey,
+	body: string,
+	hash: SignatureHash,
+): string {
 	const digest = forge.md[hash].create();
 	digest.update(body, 'utf8');
 	return forge.util.encode64(key.sign(digest));
@@ -44,7 +48,9 @@ export function createBodySigner(
 	if (preferNative) {
 		try {
 			const nativeKey = createPrivateKey(forge.pki.privateKeyToPem(key));
-			if (signWithNode(nativeKey, SELF_CHECK_BODY, hash) === signWithForge(key, SELF_CHECK_BODY, hash)) {
+			if (
+				signWithNode(nativeKey, SELF_CHECK_BODY, hash) === signWithForge(key, SELF_CHECK_BODY, hash)
+			) {
 				return { engine: 'native', sign: (body) => signWithNode(nativeKey, body, hash) };
 			}
 		} catch {
@@ -63,11 +69,16 @@ const signerCache = new Map<string, BodySigner>();
  */
 export function getBodySigner(credentials: SigningCredentials): BodySigner {
 	const cacheKey = createHash('sha256')
-		.update(JSON.stringify([credentials.privateKey, credentials.password, credentials.signatureHash]))
+		.update(
+			JSON.stringify([credentials.privateKey, credentials.password, credentials.signatureHash]),
+		)
 		.digest('hex');
 	const cached = signerCache.get(cacheKey);
 	if (cached) return cached;
-	const signer = createBodySigner(loadPrivateKey(credentials.privateKey, credentials.password), credentials.signatureHash);
+	const signer = createBodySigner(
+		loadPrivateKey(credentials.privateKey, credentials.password),
+		credentials.signatureHash,
+	);
 	if (signerCache.size >= MAX_CACHED_SIGNERS) {
 		signerCache.delete(signerCache.keys().next().value as string);
 	}

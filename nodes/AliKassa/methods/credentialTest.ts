@@ -10,7 +10,8 @@ import { formatMoney } from '../core/money';
 import { PrivateKeyError } from '../core/privateKey';
 
 function parseJson(text: unknown): Record<string, unknown> | undefined {
-	if (typeof text !== 'string') return typeof text === 'object' && text ? (text as Record<string, unknown>) : undefined;
+	if (typeof text !== 'string')
+		return typeof text === 'object' && text ? (text as Record<string, unknown>) : undefined;
 	try {
 		const parsed: unknown = JSON.parse(text);
 		return typeof parsed === 'object' && parsed ? (parsed as Record<string, unknown>) : undefined;
@@ -58,9 +59,13 @@ export async function aliKassaPayoutApiTest(
 	if (response.statusCode === 200 && body && body.balance !== undefined) {
 		return {
 			status: 'OK',
-			message: `Connected — balance ${formatMoney(body.balance)} ${String(body.currency ?? '')}`.trim(),
+			message:
+				`Connected — balance ${formatMoney(body.balance)} ${String(body.currency ?? '')}`.trim(),
 		};
 	}
 	const said = typeof body?.message === 'string' ? body.message : 'no reason given';
-	return { status: 'Error', message: `AliKassa refused the credential (HTTP ${response.statusCode}): ${said}` };
+	return {
+		status: 'Error',
+		message: `AliKassa refused the credential (HTTP ${response.statusCode}): ${said}`,
+	};
 }

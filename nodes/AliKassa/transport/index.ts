@@ -24,7 +24,12 @@ export type FailureKind =
 	| 'unreachable'
 	| 'notJson';
 
-const OUTCOME_UNKNOWN: ReadonlySet<FailureKind> = new Set(['serverError', 'timeout', 'connectionLost', 'notJson']);
+const OUTCOME_UNKNOWN: ReadonlySet<FailureKind> = new Set([
+	'serverError',
+	'timeout',
+	'connectionLost',
+	'notJson',
+]);
 
 export class AliKassaApiError extends NodeApiError {
 	readonly outcomeUnknown: boolean;
@@ -48,7 +53,11 @@ export class AliKassaApiError extends NodeApiError {
 	) {
 		super(
 			context.getNode(),
-			{ message: details.message, httpCode: details.httpCode ?? null, body: details.body ?? null } as JsonObject,
+			{
+				message: details.message,
+				httpCode: details.httpCode ?? null,
+				body: details.body ?? null,
+			} as JsonObject,
 			{
 				message: details.message,
 				description: details.description,
@@ -85,7 +94,10 @@ function laravelErrors(body: unknown): string | undefined {
 	const errors = (body as { errors?: unknown } | null)?.errors;
 	if (!errors || typeof errors !== 'object') return undefined;
 	return Object.entries(errors as Record<string, unknown>)
-		.map(([field, messages]) => `${field}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}`)
+		.map(
+			([field, messages]) =>
+				`${field}: ${Array.isArray(messages) ? messages.join(' ') : String(messages)}`,
+		)
 		.join('; ');
 }
 
@@ -152,11 +164,15 @@ function failureFromResponse(
 		return new AliKassaApiError(context, 'unauthorized', {
 			...details,
 			message: `AliKassa refused the credentials (HTTP ${statusCode}): ${said ?? 'no reason given'}`,
-			description: 'Check the Account ID, and that private.pem belongs to the payout certificate of that account.',
+			description:
+				'Check the Account ID, and that private.pem belongs to the payout certificate of that account.',
 		});
 	}
 	if (statusCode === 404) {
-		return new AliKassaApiError(context, 'notFound', { ...details, message: said ?? `AliKassa has no ${path}` });
+		return new AliKassaApiError(context, 'notFound', {
+			...details,
+			message: said ?? `AliKassa has no ${path}`,
+		});
 	}
 	if (statusCode === 429) {
 		return new AliKassaApiError(context, 'rateLimited', {
@@ -176,7 +192,10 @@ function failureFromResponse(
 function errorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; current && depth < 4; depth++) {
-		for (const code of [(current as { code?: unknown }).code, (current as { httpCode?: unknown }).httpCode]) {
+		for (const code of [
+			(current as { code?: unknown }).code,
+			(current as { httpCode?: unknown }).httpCode,
+		]) {
 			if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
 		}
 		current = (current as { cause?: unknown }).cause;
@@ -195,14 +214,23 @@ function failureFromException(
 ): AliKassaApiError {
 	const code = errorCode(error);
 	const codeNote = code ? `System error code: ${code}.` : undefined;
-	if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(String((error as Error)?.message))) {
+	if (
+		code === 'ECONNABORTED' ||
+		code === 'ETIMEDOUT' ||
+		/timeout/i.test(String((error as Error)?.message))
+	) {
 		return new AliKassaApiError(context, 'timeout', {
 			itemIndex,
 			message: `AliKassa did not answer ${path} within ${timeoutMs / 1000} s`,
 			description: codeNote,
 		});
 	}
-	if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH') {
+	if (
+		code === 'ECONNREFUSED' ||
+		code === 'ENOTFOUND' ||
+		code === 'EAI_AGAIN' ||
+		code === 'EHOSTUNREACH'
+	) {
 		return new AliKassaApiError(context, 'unreachable', {
 			itemIndex,
 			message: 'Cannot reach AliKassa; nothing was sent',
@@ -243,7 +271,11 @@ export async function aliKassaApiRequest(
 	};
 	let response: FullResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as FullResponse;
+		response = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			options,
+		)) as FullResponse;
 	} catch (error) {
 		throw failureFromException(this, path, error, timeoutMs, itemIndex);
 	}

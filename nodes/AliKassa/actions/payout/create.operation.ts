@@ -175,10 +175,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { operation: ['create'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);
 
 const MAX_SEND_ATTEMPTS = 3;
 const RETRY_BASE_DELAY_MS = 500;
@@ -191,7 +188,11 @@ interface CreateOptions {
 }
 
 function readPayoutBody(context: IExecuteFunctions, itemIndex: number): PayoutBody {
-	const additionalFields = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const additionalFields = context.getNodeParameter(
+		'additionalFields',
+		itemIndex,
+		{},
+	) as IDataObject;
 	if (additionalFields.notificationEndpointId === 0) delete additionalFields.notificationEndpointId;
 	try {
 		return buildPayoutBody({
@@ -239,10 +240,17 @@ async function findPayoutByOrderId(
 ): Promise<IDataObject | null> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return await fetchPayoutStatus(context, run.credentials, { order_id: orderId }, itemIndex, timeoutMs);
+			return await fetchPayoutStatus(
+				context,
+				run.credentials,
+				{ order_id: orderId },
+				itemIndex,
+				timeoutMs,
+			);
 		} catch (error) {
 			if (!(error instanceof AliKassaApiError)) throw error;
-			const transient = error.outcomeUnknown || error.kind === 'rateLimited' || error.kind === 'unreachable';
+			const transient =
+				error.outcomeUnknown || error.kind === 'rateLimited' || error.kind === 'unreachable';
 			if (!transient || attempt >= MAX_SEND_ATTEMPTS) {
 				throw appendDescription(
 					error,
@@ -279,13 +287,21 @@ async function sendPayoutOnce(
 			});
 		} catch (error) {
 			if (!(error instanceof AliKassaApiError)) throw error;
-			const mayExist = error.outcomeUnknown || (anOutcomeWasUnknown && isDuplicateOrderRefusal(error));
+			const mayExist =
+				error.outcomeUnknown || (anOutcomeWasUnknown && isDuplicateOrderRefusal(error));
 			const notProcessed = error.kind === 'rateLimited' || error.kind === 'unreachable';
 			if (!mayExist && !notProcessed) throw error;
 			if (mayExist) {
 				anOutcomeWasUnknown = true;
-				const existing = await findPayoutByOrderId(context, run, body.order_id, itemIndex, timeoutMs);
-				if (existing) return { id: existing.id, payment_status: existing.payment_status, recovered: true };
+				const existing = await findPayoutByOrderId(
+					context,
+					run,
+					body.order_id,
+					itemIndex,
+					timeoutMs,
+				);
+				if (existing)
+					return { id: existing.id, payment_status: existing.payment_status, recovered: true };
 			}
 			if (attempt >= MAX_SEND_ATTEMPTS) {
 				throw appendDescription(
@@ -313,7 +329,11 @@ async function waitForFinalStatus(
 	for (;;) {
 		const status = await fetchPayoutStatus(context, run.credentials, { id }, itemIndex, timeoutMs);
 		if (status === null) {
-			throw new NodeOperationError(context.getNode(), `AliKassa created payout ${id} but does not find it when asked for its status`, { itemIndex });
+			throw new NodeOperationError(
+				context.getNode(),
+				`AliKassa created payout ${id} but does not find it when asked for its status`,
+				{ itemIndex },
+			);
 		}
 		if (status.isFinal) return status;
 		if (Date.now() + intervalMs > deadline) {
@@ -353,7 +373,14 @@ export async function execute(
 		const created = await sendPayoutOnce(this, run, body, itemIndex, timeoutMs);
 		const result: IDataObject = { order_id: body.order_id, ...created };
 		if (!options.waitForFinalStatus) return result;
-		const final = await waitForFinalStatus(this, run, Number(created.id), options, itemIndex, timeoutMs);
+		const final = await waitForFinalStatus(
+			this,
+			run,
+			Number(created.id),
+			options,
+			itemIndex,
+			timeoutMs,
+		);
 		return { ...final, ...result, payment_status: final.payment_status };
 	} catch (error) {
 		throw withOrderId(error, body.order_id);

@@ -11,7 +11,11 @@ const properties: INodeProperties[] = [
 		name: 'lookupBy',
 		type: 'options',
 		options: [
-			{ name: 'AliKassa ID', value: 'id', description: 'The ID AliKassa returned when the payout was created' },
+			{
+				name: 'AliKassa ID',
+				value: 'id',
+				description: 'The ID AliKassa returned when the payout was created',
+			},
 			{ name: 'Order ID', value: 'orderId', description: 'Your own order ID sent with the payout' },
 		],
 		default: 'id',
@@ -46,10 +50,7 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions(
-	{ show: { operation: ['getStatus'] } },
-	properties,
-);
+export const description = updateDisplayOptions({ show: { operation: ['getStatus'] } }, properties);
 
 function readLookup(context: IExecuteFunctions, itemIndex: number): PayoutLookup {
 	if (context.getNodeParameter('lookupBy', itemIndex) === 'orderId') {
@@ -62,10 +63,14 @@ function readLookup(context: IExecuteFunctions, itemIndex: number): PayoutLookup
 	const raw = context.getNodeParameter('payoutId', itemIndex);
 	const id = typeof raw === 'number' ? raw : Number(String(raw).trim());
 	if (!Number.isSafeInteger(id) || id <= 0 || String(raw).trim() === '') {
-		throw new NodeOperationError(context.getNode(), `Payout ID must be AliKassa's numeric ID, got "${String(raw)}"`, {
-			itemIndex,
-			description: 'To look up by your own ID, set Look Up By to Order ID.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`Payout ID must be AliKassa's numeric ID, got "${String(raw)}"`,
+			{
+				itemIndex,
+				description: 'To look up by your own ID, set Look Up By to Order ID.',
+			},
+		);
 	}
 	return { id };
 }
@@ -77,7 +82,13 @@ export async function execute(
 ): Promise<IDataObject> {
 	const lookup = readLookup(this, itemIndex);
 	const { timeoutSeconds = 30 } = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const status = await fetchPayoutStatus(this, run.credentials, lookup, itemIndex, Number(timeoutSeconds) * 1000);
+	const status = await fetchPayoutStatus(
+		this,
+		run.credentials,
+		lookup,
+		itemIndex,
+		Number(timeoutSeconds) * 1000,
+	);
 	if (status === null) {
 		const what = 'id' in lookup ? `ID ${lookup.id}` : `order ID "${lookup.order_id}"`;
 		throw withOrderId(
