@@ -292,11 +292,11 @@ describe('bad input: a clear error and nothing sent', () => {
 describe('faults: a clear per-item error, and never a payout twice', () => {
 	const fastOptions = { options: { timeoutSeconds: 1 } };
 
-	async function createWithFault(fault: Fault, orderId: string) {
+	async function createWithFault(fault: Fault, orderId: string, overrides: IDataObject = {}) {
 		sandbox().injectFault({ path: '/v1/payout', ...fault });
 		return await run({
 			parameters: { operation: 'create', ...fromItem, ...fastOptions },
-			items: [row(orderId)],
+			items: [row(orderId, overrides)],
 		});
 	}
 
@@ -339,6 +339,28 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 			/outcome is unknown and AliKassa could not be asked about order_id "unknown-1". Check it with Get Payout Status/,
 		);
 		expect(payoutRequests()).toHaveLength(1);
+	});
+
+	it('a 429 that came after AliKassa took the payout: the re-send is refused, the payout found', async () => {
+		const result = await createWithFault(
+			{ kind: 'http429', when: 'after', retryAfterSeconds: 0 },
+			'rate-after-1',
+		);
+		expectSuccess(result);
+		expect(result.output[0].json).toMatchObject({ order_id: 'rate-after-1', recovered: true });
+		expect(creationsPerOrderId().get('rate-after-1')).toBe(1);
+	});
+
+	it('an older payout that reused the order_id is not taken for this one', async () => {
+		await run({ parameters: { operation: 'create', ...fromItem }, items: [row('reused-1')] });
+		const result = await createWithFault({ kind: 'timeout', when: 'before' }, 'reused-1', {
+			amount: '600.00',
+		});
+		expect(result.run.status).toBe('error');
+		expect(result.error!.message).toMatch(
+			/AliKassa already has a different payout with order_id "reused-1" \(ID \d+, amount 500.00\)/,
+		);
+		expect(creationsPerOrderId().get('reused-1')).toBe(1);
 	});
 
 	it('429 waits for Retry-After and sends again', async () => {

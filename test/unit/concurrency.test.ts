@@ -33,8 +33,21 @@ describe('mapWithConcurrency', () => {
 			return index;
 		});
 		await expect(promise).rejects.toThrow('item 1 failed');
-		expect(started).toEqual([0, 1, 2]);
-		expect(finished.sort()).toEqual([0, 2]);
+		expect(started).toEqual([0, 1]);
+		expect(finished).toEqual([0]);
+	});
+
+	it('starts each item on its own turn of the event loop', async () => {
+		let turn = 0;
+		const countTurns = () => {
+			if (++turn < 50) setImmediate(countTurns);
+		};
+		setImmediate(countTurns);
+		const startTurns: number[] = [];
+		await mapWithConcurrency(4, 4, async () => {
+			startTurns.push(turn);
+		});
+		expect(new Set(startTurns).size).toBe(4);
 	});
 
 	it('handles no work at all', async () => {

@@ -11,9 +11,17 @@ export async function mapWithConcurrency<T>(
 	const results = new Array<T>(count);
 	const failures: Array<{ index: number; error: unknown }> = [];
 	let next = 0;
+	// Started back to back, the lanes' synchronous work (expressions, signing, request set-up)
+	// would hold the loop for all of them, their requests would leave and return together and
+	// then queue behind each other: each item starts on its own turn of the event loop instead.
+	let turns = Promise.resolve();
+	const nextTurn = () =>
+		(turns = turns.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
 
 	async function lane(): Promise<void> {
 		while (next < count && failures.length === 0) {
+			await nextTurn();
+			if (next >= count || failures.length > 0) return;
 			const index = next++;
 			try {
 				results[index] = await work(index);

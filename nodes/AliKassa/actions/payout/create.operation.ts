@@ -263,6 +263,29 @@ async function findPayoutByOrderId(
 }
 
 /**
+ * The payout AliKassa has under this order_id is taken as this one only if it is for the
+ * same amount: an older payout that reused the order_id must not pass for it.
+ */
+function recoveredPayout(
+	context: IExecuteFunctions,
+	existing: IDataObject,
+	body: PayoutBody,
+	itemIndex: number,
+): IDataObject {
+	if (Number(existing.amount) !== Number(body.amount)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`AliKassa already has a different payout with order_id "${body.order_id}" (ID ${String(existing.id)}, amount ${String(existing.amount)})`,
+			{
+				itemIndex,
+				description: `This payout of ${body.amount} was not made. Use a new order ID for it.`,
+			},
+		);
+	}
+	return { id: existing.id, payment_status: existing.payment_status, recovered: true };
+}
+
+/**
  * Sends one payout so that it is created at most once. When the outcome of a send is
  * unknown (timeout, broken connection, 5xx, an answer that is not JSON) the payout is looked
  * up by order_id first; only when AliKassa has no such payout is it sent again, and
@@ -276,7 +299,6 @@ async function sendPayoutOnce(
 	itemIndex: number,
 	timeoutMs: number,
 ): Promise<IDataObject> {
-	let anOutcomeWasUnknown = false;
 	for (let attempt = 1; ; attempt++) {
 		try {
 			return await aliKassaApiRequest.call(context, run.credentials, {
@@ -287,12 +309,11 @@ async function sendPayoutOnce(
 			});
 		} catch (error) {
 			if (!(error instanceof AliKassaApiError)) throw error;
-			const mayExist =
-				error.outcomeUnknown || (anOutcomeWasUnknown && isDuplicateOrderRefusal(error));
+			// A re-sent payout refused as a repeated order_id was taken by an earlier attempt.
+			const mayExist = error.outcomeUnknown || (attempt > 1 && isDuplicateOrderRefusal(error));
 			const notProcessed = error.kind === 'rateLimited' || error.kind === 'unreachable';
 			if (!mayExist && !notProcessed) throw error;
 			if (mayExist) {
-				anOutcomeWasUnknown = true;
 				const existing = await findPayoutByOrderId(
 					context,
 					run,
@@ -300,8 +321,7 @@ async function sendPayoutOnce(
 					itemIndex,
 					timeoutMs,
 				);
-				if (existing)
-					return { id: existing.id, payment_status: existing.payment_status, recovered: true };
+				if (existing) return recoveredPayout(context, existing, body, itemIndex);
 			}
 			if (attempt >= MAX_SEND_ATTEMPTS) {
 				throw appendDescription(
