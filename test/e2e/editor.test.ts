@@ -186,6 +186,33 @@ describeInChromium('the n8n editor in Chromium', () => {
 	);
 
 	test(
+		'Create Payout reads as a person types it: an Order ID placeholder without expressions; Wait for Final Status, turned on, shows Poll Interval and Max Wait under it in whole seconds',
+		async () => {
+			const panel = await openPayoutAction('Create a payout');
+			const parameters = panel.locator(byTestId('node-parameters'));
+			await parameters.waitFor();
+			const orderIdPlaceholder = await panel
+				.locator(`${byTestId('parameter-input-orderId')} input`)
+				.getAttribute('placeholder');
+			expect(orderIdPlaceholder).not.toMatch(/^=|\{\{/);
+			expect(await parameters.innerText()).not.toContain('Poll Interval');
+
+			await panel.locator(`${byTestId('parameter-input-waitForFinalStatus')} .el-switch`).click();
+			await parameters.getByText('Max Wait').waitFor();
+			const text = await parameters.innerText();
+			const order = ['Wait for Final Status', 'Poll Interval', 'Max Wait', 'Additional Fields'];
+			const positions = order.map((label) => text.indexOf(label));
+			expect(positions).toEqual([...positions].sort((a, b) => a - b));
+			expect(positions).not.toContain(-1);
+			for (const seconds of ['pollIntervalSeconds', 'maxWaitSeconds']) {
+				expect(await parameterValue(panel, seconds)).toMatch(/^\d+$/);
+			}
+			await screenshot('wait-for-final-status', panel);
+		},
+		STEP_TIMEOUT_MS,
+	);
+
+	test(
 		'the AliKassa Trigger shows its Production URL, where to give it to AliKassa, and its filters',
 		async () => {
 			const picker = await searchNodePicker('alikassa');
