@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -83,6 +84,21 @@ export class AliKassaPayoutApi implements ICredentialType {
 				'Optional. A payout above this amount is refused before anything is signed or sent, whatever a workflow, a CSV column or an AI agent asks for. Leave empty for no limit.',
 		},
 	];
+
+	/**
+	 * Test runs through `authenticate`, so a key, password, Account ID or Base URL that cannot
+	 * sign gives its own message before anything is sent; then AliKassa judges the signature.
+	 */
+	test: ICredentialTestRequest = {
+		request: { method: 'POST', url: '/v1/account/balance' },
+		rules: [401, 403].map((code) => ({
+			type: 'responseCode' as const,
+			properties: {
+				value: code,
+				message: `AliKassa refused the credential (HTTP ${code}): check the Account ID, and that private.pem is the payout certificate of that account.`,
+			},
+		})),
+	};
 
 	/**
 	 * Signs every request made with this credential, like n8n's AWS credential does, so the

@@ -13,6 +13,7 @@ import {
 	PublicKeyError,
 	verifyNotification,
 } from './core/notification';
+import { credentialTest } from './methods';
 
 const STATUS_OPTIONS = [
 	{ name: 'Cancel', value: 'cancel' },
@@ -49,6 +50,7 @@ export class AliKassaTrigger implements INodeType {
 			{
 				name: 'aliKassaNotificationsApi',
 				required: true,
+				testedBy: 'aliKassaNotificationsApiTest',
 			},
 		],
 		// The docs read notifications from the query string (GET); POST bodies are accepted too.
@@ -86,6 +88,8 @@ export class AliKassaTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();

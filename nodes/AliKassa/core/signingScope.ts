@@ -9,7 +9,8 @@ export class SigningRefusedError extends Error {}
 const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 
 /**
- * The address a request goes to, joined as axios joins `baseURL` and a relative `url`, and
+ * The address a request goes to, joined as axios joins `baseURL` (by default the Base URL)
+ * and a relative `url`, and
  * refused unless its origin (scheme, host, port) is the credential's Base URL origin: a
  * signed body is as good as money to whoever receives it.
  */
@@ -19,10 +20,10 @@ export function signingTarget(
 	baseURL: string | undefined,
 ): string {
 	const text = (url ?? '').trim();
-	const joined =
-		ABSOLUTE_URL.test(text) || !baseURL
-			? text
-			: `${baseURL.replace(/\/+$/, '')}/${text.replace(/^\/+/, '')}`;
+	const base = baseURL || credentials.baseUrl;
+	const joined = ABSOLUTE_URL.test(text)
+		? text
+		: `${base.replace(/\/+$/, '')}/${text.replace(/^\/+/, '')}`;
 	const allowed = new URL(credentials.baseUrl).origin;
 	let target: URL;
 	try {
