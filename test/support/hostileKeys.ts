@@ -89,6 +89,10 @@ export const PLAIN_KEY = fixture('pkcs8-plain').pem;
 export const HOSTILE_PASSWORD = 'hostile-test-password';
 const beginLines = (count: number) => '-----BEGIN RSA PRIVATE KEY-----\n'.repeat(count);
 
+/** Encrypted with a derivation too costly to run: the loader must refuse it unopened. */
+const withoutDecrypting = (derivation: KeyDerivation) => () =>
+	encryptedPkcs8(PLAIN_KEY, HOSTILE_PASSWORD, derivation, { encrypt: false });
+
 export interface HostileValue {
 	name: string;
 	pem: () => string;
@@ -142,39 +146,21 @@ export const HOSTILE_VALUES: HostileValue[] = [
 	},
 	{
 		name: 'PBKDF2 with 50 000 000 iterations',
-		pem: () =>
-			encryptedPkcs8(
-				PLAIN_KEY,
-				HOSTILE_PASSWORD,
-				{ kdf: 'pbkdf2', iterations: 50_000_000 },
-				{ encrypt: false },
-			),
+		pem: withoutDecrypting({ kdf: 'pbkdf2', iterations: 50_000_000 }),
 		password: HOSTILE_PASSWORD,
 		problem: 'costly-encryption',
 		message: /PBKDF2 with 50,000,000 iterations; OpenSSL writes 2,048/,
 	},
 	{
 		name: 'scrypt N=2^20, r=8 (1 GiB, over OpenSSL’s own memory limit)',
-		pem: () =>
-			encryptedPkcs8(
-				PLAIN_KEY,
-				HOSTILE_PASSWORD,
-				{ kdf: 'scrypt', cost: 2 ** 20, blockSize: 8, parallelization: 1 },
-				{ encrypt: false },
-			),
+		pem: withoutDecrypting({ kdf: 'scrypt', cost: 2 ** 20, blockSize: 8, parallelization: 1 }),
 		password: HOSTILE_PASSWORD,
 		problem: 'costly-encryption',
 		message: /scrypt with N=1,048,576, r=8, p=1; OpenSSL writes N=16,384, r=8, p=1/,
 	},
 	{
 		name: 'scrypt within the memory limit, p=1024',
-		pem: () =>
-			encryptedPkcs8(
-				PLAIN_KEY,
-				HOSTILE_PASSWORD,
-				{ kdf: 'scrypt', cost: 16_384, blockSize: 8, parallelization: 1024 },
-				{ encrypt: false },
-			),
+		pem: withoutDecrypting({ kdf: 'scrypt', cost: 16_384, blockSize: 8, parallelization: 1024 }),
 		password: HOSTILE_PASSWORD,
 		problem: 'costly-encryption',
 		message: /scrypt with N=16,384, r=8, p=1,024/,
