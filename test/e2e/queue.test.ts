@@ -30,7 +30,6 @@ import {
 	type ExecutionRun,
 	type Workflow,
 } from '../../scripts/n8n';
-import { orderIdOf } from '../../scripts/sandboxProcess';
 import { databaseOf, newRunId, QueueStack } from '../../scripts/queue';
 import { withPostgres } from '../../scripts/queueServices';
 import { nodeNamed, SETUP_TIMEOUT_MS } from '../support/n8nHarness';
@@ -198,31 +197,149 @@ afterAll(async () => {
 	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 
-test('four chunks of a 200-row batch run on both workers; every row paid once and reported', async () => {
-	const run = await stack.execute(splitBatch.id);
-	expect(run.failed).toBe(false);
-	const rows = nodeItems(run.run, splitBatch.payChunkNode).map((item) => item.json);
-	const payouts = sandboxPayoutsOf('q-batch');
-	expect(payouts).toHaveLength(CHUNK_SIZE * CHUNKS);
-	expect(new Set(payouts.map((payout) => payout.orderId)).size).toBe(CHUNK_SIZE * CHUNKS);
-	const idOf = new Map(payouts.map((payout) => [payout.orderId, payout.id]));
-	expect(rows).toHaveLength(CHUNK_SIZE * CHUNKS);
-	for (const row of rows) {
-		expect(row).toEqual({
-			order_id: expect.any(String),
-			id: idOf.get(String(row.order_id)),
-			payment_status: 'wait',
-		});
-	}
-	expect(
-		sandbox.requests.filter((request) => request.path === '/v1/payout' && !request.signatureValid),
-	).toEqual([]);
+test(
+	'four chunks of a 200-row batch run on both workers; every row paid once and reported',
+	async () => {
+		const run = await stack.execute(splitBatch.id);
+		expect(run.failed).toBe(false);
+		const rows = nodeItems(run.run, splitBatch.payChunkNode).map((item) => item.json);
+		const payouts = sandboxPayoutsOf('q-batch');
+		expect(payouts).toHaveLength(CHUNK_SIZE * CHUNKS);
+		expect(new Set(payouts.map((payout) => payout.orderId)).size).toBe(CHUNK_SIZE * CHUNKS);
+		const idOf = new Map(payouts.map((payout) => [payout.orderId, payout.id]));
+		expect(rows).toHaveLength(CHUNK_SIZE * CHUNKS);
+		for (const row of rows) {
+			expect(row).toEqual({
+				order_id: expect.any(String),
+				id: idOf.get(String(row.order_id)),
+				payment_status: 'wait',
+			});
+		}
+		expect(
+			sandbox.requests.filter(
+				(request) => request.path === '/v1/payout' && !request.signatureValid,
+			),
+		).toEqual([]);
 
-	const executions = await waitForExecutions(payChunk.id, CHUNKS);
-	expect(executions.map((execution) => [execution.mode, execution.status])).toEqual(
-		Array(CHUNKS).fill(['webhook', 'success']),
+		const executions = await waitForExecutions(payChunk.id, CHUNKS);
+		expect(executions.map((execution) => [execution.mode, execution.status])).toEqual(
+			Array(CHUNKS).fill(['webhook', 'success']),
+		);
+		const workerOf = stack.workerOfExecutions();
+		const workers = executions.map((execution) => workerOf.get(String(execution.id)));
+		expect(new Set(workers)).toEqual(new Set(['worker-1', 'worker-2']));
+	},
+	TEST_TIMEOUT_MS,
+);
+
+/** The branch of the example's Switch that ran in an execution, if any. */
+function businessBranchRan(execution: ApiExecution): boolean {
+	return Object.values(reactToNotifications.branchOfStatus).some(
+		(node) => execution.data.resultData.runData[node] !== undefined,
 	);
-	const workerOf = stack.workerOfExecutions();
-	const workers = executions.map((execution) => workerOf.get(String(execution.id)));
-	expect(new Set(workers)).toEqual(new Set(['worker-1', 'worker-2']));
-}, TEST_TIMEOUT_MS);
+}
+
+test(
+	'a signed notification to the webhook processor starts one execution on a worker; forged ones get 403',
+	async () => {
+		const genuine = signedNotification('q-batch-0001', 'paid');
+		expect(await notify(genuine)).toBe(200);
+		const [execution, ...more] = await waitForExecutions(reactToNotifications.id, 1);
+		expect(more).toEqual([]);
+		expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
+		expect(stack.workerOfExecutions().get(String(execution.id))).toMatch(/^worker-[12]$/);
+		expect(nodeItems(execution, reactToNotifications.triggerNode)[0].json).toMatchObject({
+			order_id: 'q-batch-0001',
+			payment_status: 'paid',
+		});
+		expect(businessBranchRan(execution)).toBe(true);
+
+		expect(await notify({ ...genuine, amount: '100000.00' })).toBe(403);
+		expect(await notify({ ...genuine, payment_status: 'fail' })).toBe(403);
+		const { sign: _sign, ...unsigned } = genuine;
+		expect(await notify(unsigned)).toBe(403);
+		// Another genuine notification: once its execution is there, any the forged ones had
+		// started would be too.
+		expect(await notify(signedNotification('q-batch-0002', 'paid'))).toBe(200);
+		expect(await waitForExecutions(reactToNotifications.id, 2)).toHaveLength(2);
+	},
+	TEST_TIMEOUT_MS,
+);
+
+test(
+	'one notification sent five times, three at the same moment: the business branch runs once',
+	async () => {
+		const notice = signedNotification('q-batch-0003', 'cancel');
+		const before = (await executionsOf(reactToNotifications.id)).length;
+		const concurrent = await Promise.all([notify(notice), notify(notice), notify(notice)]);
+		const later = [await notify(notice), await notify(notice)];
+		expect([...concurrent, ...later]).toEqual([200, 200, 200, 200, 200]);
+
+		const executions = (await waitForExecutions(reactToNotifications.id, before + 5)).slice(0, 5);
+		expect(executions).toHaveLength(5);
+		expect(executions.map((execution) => execution.status)).toEqual(Array(5).fill('success'));
+		expect(executions.filter(businessBranchRan)).toHaveLength(1);
+		const handledAgain = executions.filter(
+			(execution) => execution.data.resultData.runData[reactToNotifications.alreadyHandledNode],
+		);
+		expect(handledAgain).toHaveLength(4);
+		const claims = await withPostgres(stack.database, (client) =>
+			client.query(
+				`SELECT payout_id, payment_status FROM alikassa_notifications WHERE order_id = $1`,
+				['q-batch-0003'],
+			),
+		);
+		expect(claims.rows).toEqual([{ payout_id: expect.anything(), payment_status: 'cancel' }]);
+	},
+	TEST_TIMEOUT_MS,
+);
+
+test(
+	'a worker killed mid-chunk: the chunk sent again pays nothing twice and reports the earlier payouts',
+	async () => {
+		const rows = chunkRows('q-killed', CHUNK_SIZE);
+		// Each payout takes ~150 ms at AliKassa, so the chunk is still running when the worker dies.
+		sandbox.injectFault({ kind: 'latency', path: '/v1/payout', delayMs: 150, times: CHUNK_SIZE });
+		const executionsBefore = new Set(stack.workerOfExecutions().keys());
+		const abandoned = new AbortController();
+		const firstSend = postChunk(rows, abandoned.signal).catch(() => undefined);
+
+		const deadline = Date.now() + EXECUTION_WAIT_MS;
+		while (sandboxPayoutsOf('q-killed').length < 10) {
+			if (Date.now() > deadline) throw new Error('The chunk did not start paying');
+			await sleep(20);
+		}
+		const [executionId, workerLabel] = [...stack.workerOfExecutions()].find(
+			([id]) => !executionsBefore.has(id),
+		)!;
+		const worker = stack.workers.find(({ label }) => label === workerLabel)!;
+		worker.service.kill('SIGKILL');
+		await worker.service.whenEnded();
+		// Requests already on their way still land; then nothing moves any more.
+		await sleep(1000);
+		const paidBeforeKill = new Map(
+			sandboxPayoutsOf('q-killed').map((payout) => [payout.orderId, payout.id]),
+		);
+		expect(paidBeforeKill.size).toBeGreaterThan(0);
+		expect(paidBeforeKill.size).toBeLessThan(CHUNK_SIZE);
+		abandoned.abort();
+		await firstSend;
+
+		const again = await postChunk(rows);
+		expect(again.status).toBe(200);
+		const outcomes = (await again.json()) as Array<Record<string, unknown>>;
+		const payouts = sandboxPayoutsOf('q-killed');
+		expect(payouts).toHaveLength(CHUNK_SIZE);
+		expect(new Set(payouts.map((payout) => payout.orderId)).size).toBe(CHUNK_SIZE);
+		const idOf = new Map(payouts.map((payout) => [payout.orderId, payout.id]));
+		expect(outcomes).toHaveLength(CHUNK_SIZE);
+		for (const outcome of outcomes) {
+			const orderId = String(outcome.order_id);
+			expect(outcome).toMatchObject({ id: idOf.get(orderId), payment_status: 'wait' });
+			expect(outcome.alreadyCreated === true).toBe(paidBeforeKill.has(orderId));
+			expect(outcome.error).toBeUndefined();
+		}
+		expect(stack.workerOfExecutions().get(executionId)).toBe(workerLabel);
+	},
+	TEST_TIMEOUT_MS,
+);

@@ -10,12 +10,16 @@ import { setTimeout as sleep } from 'timers/promises';
 
 import { SANDBOX_ACCOUNT_ID } from '../../sandbox/server';
 import {
+	CLAIMS_TABLE_SQL,
+	claimsCredential,
 	EXAMPLES,
 	loadExample,
 	pointWorkflowAt,
 	triggerProductionUrl,
 } from '../../scripts/examples';
 import { LOCAL_OWNER, nodeItems, type ExecutionRun, type N8nServer } from '../../scripts/n8n';
+import { newRunId } from '../../scripts/queue';
+import { createDatabase, dropDatabase, withPostgres } from '../../scripts/queueServices';
 import {
 	nodeNamed,
 	SETUP_TIMEOUT_MS,
@@ -58,6 +62,8 @@ let server: N8nServer;
 let apiKey: string;
 let exampleUrl: string;
 let onlyPaidUrl: string;
+/** The example claims each (payout, status) in a PostgreSQL table: this run's own database. */
+const claimsDatabase = `alikassa_claims_${newRunId()}`;
 
 /** The batch example, each row naming the trigger that AliKassa is to notify. */
 function notifiedBatchCsv(): string {
@@ -149,6 +155,9 @@ async function finalize(orderId: string, status: 'paid' | 'cancel' | 'fail') {
 
 beforeAll(async () => {
 	harness = await setUpN8n();
+	await createDatabase(claimsDatabase);
+	await withPostgres(claimsDatabase, (client) => client.query(CLAIMS_TABLE_SQL));
+	await harness.n8n.importCredentials([claimsCredential(claimsDatabase)]);
 	const n8nUrl = `http://127.0.0.1:${harness.n8n.port}`;
 	exampleUrl = triggerProductionUrl(n8nUrl, example.webhookId);
 	onlyPaidUrl = triggerProductionUrl(n8nUrl, ONLY_PAID_WEBHOOK_ID);
@@ -175,6 +184,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await server?.stop();
 	await harness?.close();
+	await dropDatabase(claimsDatabase);
 });
 
 test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
@@ -275,6 +285,9 @@ test('forged, altered, unsigned and empty-signed calls get 403 and start nothing
 	expect(triggerOutput(executions[0])).toEqual([
 		expect.objectContaining({ order_id: 'e2e-notify-paid', amount: '1000.44' }),
 	]);
+	// Its (payout, status) was claimed by the first delivery: the business branch stays still.
+	expect(branchesRun(executions[0])).toEqual([]);
+	expect(executions[0].data.resultData.runData[example.alreadyHandledNode]).toBeDefined();
 });
 
 test('Statuses and Notification Type filters answer 200 and start nothing for the others', async () => {
