@@ -15,10 +15,10 @@ import {
 } from './core/notification';
 
 const STATUS_OPTIONS = [
-	{ name: 'Cancel', value: 'cancel' },
-	{ name: 'Fail', value: 'fail' },
-	{ name: 'Paid', value: 'paid' },
-	{ name: 'Wait', value: 'wait' },
+	{ name: 'Cancel', value: 'cancel', description: 'The payout was cancelled (final)' },
+	{ name: 'Fail', value: 'fail', description: 'The payout failed (final)' },
+	{ name: 'Paid', value: 'paid', description: 'The money reached the recipient (final)' },
+	{ name: 'Wait', value: 'wait', description: 'AliKassa is still processing it' },
 ];
 
 const webhook = {
@@ -59,7 +59,7 @@ export class AliKassaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give the Production URL below to AliKassa as notification_endpoint_url (AliKassa Payout node → Additional Fields), or set it up in the cabinet.',
+					'Give the Production URL above to AliKassa as notification_endpoint_url (AliKassa Payout node → Additional Fields), or set it up in the cabinet.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -69,9 +69,9 @@ export class AliKassaTrigger implements INodeType {
 				name: 'notificationType',
 				type: 'options',
 				options: [
-					{ name: 'Payout', value: 'payout' },
-					{ name: 'Payment', value: 'payment' },
-					{ name: 'Both', value: 'both' },
+					{ name: 'Payout', value: 'payout', description: 'Money you sent out' },
+					{ name: 'Payment', value: 'payment', description: 'Money your customers paid in' },
+					{ name: 'Both', value: 'both', description: 'Payouts and payments alike' },
 				],
 				default: 'payout',
 				description: 'Which notifications start the workflow',
