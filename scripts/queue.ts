@@ -5,6 +5,7 @@
  * and stopped by pid; everything the run made is removed on stop.
  */
 import { randomBytes } from 'crypto';
+import { setTimeout as sleep } from 'timers/promises';
 
 import {
 	LOCAL_OWNER,
@@ -12,6 +13,7 @@ import {
 	N8nUserFolder,
 	type CredentialToImport,
 	type Execution,
+	type ExecutionRun,
 	type PreparedPackage,
 	type Workflow,
 } from './n8n';
@@ -89,8 +91,20 @@ async function isOk(url: string): Promise<true | undefined> {
 	return (await fetch(url)).ok ? true : undefined;
 }
 
+/** An execution as n8n's public API lists it. */
+export interface ApiExecution extends ExecutionRun {
+	id: string;
+	mode: string;
+	status: string;
+	startedAt: string;
+	stoppedAt: string | null;
+}
+
+const UNFINISHED = new Set(['new', 'running', 'waiting']);
+
 export class QueueStack {
 	private stopped = false;
+	private apiKeyMade?: Promise<string>;
 
 	private constructor(
 		readonly runId: string,
@@ -212,11 +226,39 @@ export class QueueStack {
 		return this.cliFolder.execute(workflowId);
 	}
 
-	/** Claims the instance and returns a public-API key, to read executions. */
-	async apiKey(): Promise<string> {
-		const server = new N8nServer(this.main.service, this.main.url);
-		const cookie = await server.setUpOwner(LOCAL_OWNER);
-		return server.createApiKey(cookie, ['execution:list', 'execution:read']);
+	/** Claims the instance once and makes a public-API key, to read executions. */
+	private apiKey(): Promise<string> {
+		this.apiKeyMade ??= (async () => {
+			const server = new N8nServer(this.main.service, this.main.url);
+			const cookie = await server.setUpOwner(LOCAL_OWNER);
+			return server.createApiKey(cookie, ['execution:list', 'execution:read']);
+		})();
+		return this.apiKeyMade;
+	}
+
+	/** The workflow's finished executions with their run data, newest first (n8n's public API). */
+	async executions(workflowId: string): Promise<ApiExecution[]> {
+		const query = new URLSearchParams({ workflowId, includeData: 'true', limit: '250' });
+		const response = await fetch(`${this.main.url}/api/v1/executions?${query}`, {
+			headers: { 'X-N8N-API-KEY': await this.apiKey() },
+		});
+		if (!response.ok) throw new Error(`GET /api/v1/executions: HTTP ${response.status}`);
+		const { data } = (await response.json()) as { data: ApiExecution[] };
+		return data.filter((execution) => !UNFINISHED.has(execution.status));
+	}
+
+	/** The finished executions once there are `count` (or what there is after `timeoutMs`). */
+	async waitForExecutions(
+		workflowId: string,
+		count: number,
+		timeoutMs = 60_000,
+	): Promise<ApiExecution[]> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const executions = await this.executions(workflowId);
+			if (executions.length >= count || Date.now() > deadline) return executions;
+			await sleep(250);
+		}
 	}
 
 	/** Which worker took each execution, read from the workers' own logs. */
