@@ -4,6 +4,8 @@
  * its own stack (database, Redis prefixes, user folders) and its own sandbox answering after
  * LATENCY_MS, like a remote AliKassa. The bare reference is what that latency alone allows.
  */
+import { cpus, loadavg } from 'os';
+
 import { EXAMPLES, sandboxCredential } from './examples';
 import { ensureN8nInstalled, preparePackage, type PreparedPackage } from './n8n';
 import { QueueStack, type ApiExecution } from './queue';
@@ -100,6 +102,13 @@ async function main(): Promise<void> {
 		results.push(await measure(pkg, workers));
 	}
 	const chunks = ROWS / CHUNK_SIZE;
+	print();
+	// Other work on the machine slows n8n's processes: the figures mean little without it.
+	print(
+		`${cpus().length} cores; load average over the last 1/5/15 min: ${loadavg()
+			.map((load) => load.toFixed(1))
+			.join(' / ')}`,
+	);
 	const idealSeconds = (ROWS / (chunks * NODE_CONCURRENCY)) * (LATENCY_MS / 1000);
 	print();
 	print(
