@@ -50,6 +50,20 @@ export interface SandboxOptions {
 	seed?: number;
 	/** Leaves out the one-line-per-request log on stdout. */
 	quiet?: boolean;
+	/** Serves HTTPS with the test certificate of sandbox/cert/tls (clients trust its ca.pem). */
+	tls?: boolean;
+}
+
+/** What the sandbox accepted, to tell how well clients reuse their connections. */
+export interface ConnectionCounts {
+	/** TCP connections accepted */
+	tcp: number;
+	/** TLS handshakes completed (HTTPS only) */
+	tlsHandshakes: number;
+	/** of which resumed a TLS session (an abbreviated handshake) */
+	tlsResumed: number;
+	/** API requests answered or pending */
+	requests: number;
 }
 
 export interface RecordedRequest {
@@ -96,6 +110,8 @@ export interface Sandbox {
 	requests: RecordedRequest[];
 	notifications: SentNotification[];
 	payouts(): SandboxPayout[];
+	/** Counted since the start or the last reset(). */
+	connections(): ConnectionCounts;
 	injectFault(fault: Fault): void;
 	clearFaults(): void;
 	/** Makes a waiting payout final now and resolves once its notification got an answer. */
