@@ -6,8 +6,8 @@
 import { createPublicKey } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
-import type { AddressInfo } from 'net';
-import type { TLSSocket } from 'tls';
+import type { AddressInfo, Socket } from 'net';
+import { TLSSocket } from 'tls';
 import { answerControlRequest, CONTROL_PREFIX, type ControlTarget } from './control';
 import {
 	DEFAULT_RANDOM_FAULT_KINDS,
@@ -131,6 +131,7 @@ class LocalSandbox implements Sandbox {
 		tlsHandshakes: 0,
 		tlsResumed: 0,
 	};
+	private readonly apiSockets = new WeakSet<Socket>();
 
 	constructor(options: SandboxOptions) {
 		this.log = options.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`);
@@ -167,12 +168,21 @@ class LocalSandbox implements Sandbox {
 					handler,
 				)
 			: createServer(handler);
-		server.on('connection', () => this.counts.tcp++);
-		server.on('secureConnection', (socket: TLSSocket) => {
+		return server;
+	}
+
+	/**
+	 * Counts a connection when it carries its first API request, so that the control API's own
+	 * calls (which read these counts) stay out of them.
+	 */
+	private countConnection(socket: Socket): void {
+		if (this.apiSockets.has(socket)) return;
+		this.apiSockets.add(socket);
+		this.counts.tcp++;
+		if (socket instanceof TLSSocket) {
 			this.counts.tlsHandshakes++;
 			if (socket.isSessionReused()) this.counts.tlsResumed++;
-		});
-		return server;
+		}
 	}
 
 	get notifications(): SentNotification[] {
@@ -217,6 +227,7 @@ class LocalSandbox implements Sandbox {
 		this.notifier.sent.length = 0;
 		this.ledger.reset();
 		this.faults.reset();
+		// apiSockets stays: a connection opened before the reset is not a new one after it.
 		Object.assign(this.counts, { tcp: 0, tlsHandshakes: 0, tlsResumed: 0 });
 	}
 
@@ -275,6 +286,7 @@ class LocalSandbox implements Sandbox {
 		response: ServerResponse,
 		apiRequest: ApiRequest,
 	): Promise<void> {
+		this.countConnection(request.socket);
 		const record = this.record(apiRequest);
 		const fault = this.faults.pick(apiRequest.path);
 		record.fault = fault?.kind ?? null;

@@ -54,11 +54,14 @@ export interface SandboxOptions {
 	tls?: boolean;
 }
 
-/** What the sandbox accepted, to tell how well clients reuse their connections. */
+/**
+ * The connections API requests came over, to tell how well clients reuse them. The control
+ * API's own connections are not counted.
+ */
 export interface ConnectionCounts {
-	/** TCP connections accepted */
+	/** TCP connections that carried API requests */
 	tcp: number;
-	/** TLS handshakes completed (HTTPS only) */
+	/** their TLS handshakes (HTTPS only) */
 	tlsHandshakes: number;
 	/** of which resumed a TLS session (an abbreviated handshake) */
 	tlsResumed: number;

@@ -1,10 +1,16 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, JsonObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { CredentialsError, readCredentials, type AliKassaCredentials } from '../core/credentials';
+import {
+	CredentialsError,
+	readCredentials,
+	signRequest,
+	type AliKassaCredentials,
+} from '../core/credentials';
 import type { PhpJsonValue } from '../core/phpJson';
 import { PrivateKeyError } from '../core/privateKey';
 import { getBodySigner } from '../core/signer';
+import { httpPost } from './httpPost';
 
 export const CREDENTIAL_TYPE = 'aliKassaPayoutApi';
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -252,30 +258,27 @@ export interface AliKassaRequest {
 }
 
 /**
- * POSTs a signed request (the credential's `authenticate` signs it) and returns AliKassa's
- * JSON answer, or throws an AliKassaApiError that says what happened in plain words.
+ * POSTs a request signed by the same code as the credential's `authenticate` (byte for byte)
+ * over a warm connection, and returns AliKassa's JSON answer, or throws an AliKassaApiError
+ * that says what happened in plain words. Only the credential's Base URL is ever called: the
+ * paths are fixed and a redirect is never followed.
  */
 export async function aliKassaApiRequest(
 	this: IExecuteFunctions,
 	credentials: AliKassaCredentials,
 	{ path, body, itemIndex, timeoutMs = DEFAULT_TIMEOUT_MS }: AliKassaRequest,
 ): Promise<IDataObject> {
-	const options: IHttpRequestOptions = {
-		method: 'POST',
-		url: `${credentials.baseUrl}/${path}`,
-		body: body as IDataObject,
-		json: true,
-		timeout: timeoutMs,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-	};
+	const url = new URL(`${credentials.baseUrl}/${path}`);
+	const signed = signRequest(credentials, body);
 	let response: FullResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			options,
-		)) as FullResponse;
+		response = await httpPost({
+			url,
+			body: signed.body,
+			headers: signed.headers,
+			timeoutMs,
+			signal: this.getExecutionCancelSignal(),
+		});
 	} catch (error) {
 		throw failureFromException(this, path, error, timeoutMs, itemIndex);
 	}
