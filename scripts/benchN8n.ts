@@ -70,7 +70,7 @@ function nodeExecutionMs(run: ExecutionRun): number {
 }
 
 /** The example, reading `csvPath`, with the node's Concurrency option set. */
-function batchWorkflow(sandboxUrl: string, csvPath: string, concurrency: number): Workflow {
+export function batchWorkflow(sandboxUrl: string, csvPath: string, concurrency: number): Workflow {
 	const workflow = pointWorkflowAt(loadExample(BATCH.file), {
 		sandboxUrl,
 		payoutsCsv: csvPath,

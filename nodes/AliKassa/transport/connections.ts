@@ -12,15 +12,9 @@ import { connect as netConnect, type Socket } from 'net';
 import type { Duplex } from 'stream';
 import { connect as tlsConnect } from 'tls';
 
+import { IDLE_CONNECTION_MS, PROXY_CONNECT_TIMEOUT_MS } from '../core/defaults';
 import { proxyForUrl, type Environment } from '../core/proxyEnv';
-
-/**
- * Shorter than the idle timeouts servers commonly use (Node 5 s, nginx 75 s), so the server
- * does not close a connection just as it is being reused.
- */
-export const IDLE_CONNECTION_MS = 4000;
-/** Bound on reaching the proxy and its answer to CONNECT; the request's timeout bounds it too. */
-const PROXY_CONNECT_TIMEOUT_MS = 30_000;
+import { systemError } from './systemError';
 
 type ConnectionCallback = (error: Error | null, socket: Duplex) => void;
 
@@ -35,14 +29,9 @@ function connectRequest(proxy: URL, host: string, port: number): string {
 	return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-/** A system error as Node reports them, so the transport classifies it like any other. */
-function systemError(message: string, code: string): Error {
-	return Object.assign(new Error(message), { code });
-}
-
 /**
- * A socket to `host:port` through the proxy's CONNECT tunnel. A proxy that refuses is reported
- * as ECONNREFUSED: nothing reached AliKassa.
+ * A socket to `host:port` through the proxy's CONNECT tunnel. A proxy that refuses or does not
+ * answer gets a code the transport reads as "unreachable": nothing reached AliKassa.
  */
 function openTunnel(proxy: URL, host: string, port: number, done: ConnectionCallback): void {
 	const proxyPort = Number(proxy.port) || (proxy.protocol === 'https:' ? 443 : 80);
@@ -68,7 +57,8 @@ function openTunnel(proxy: URL, host: string, port: number, done: ConnectionCall
 		answer = Buffer.concat([answer, chunk]);
 		const end = answer.indexOf('\r\n\r\n');
 		if (end === -1) {
-			if (answer.length > 16_384) fail(systemError('The proxy sent an endless answer', 'EPROTO'));
+			if (answer.length > 16_384)
+				fail(systemError('The proxy sent an endless answer', 'ECONNREFUSED'));
 			return;
 		}
 		const status = /^HTTP\/1\.[01] (\d{3})/.exec(answer.toString('latin1'))?.[1];
@@ -85,7 +75,7 @@ function openTunnel(proxy: URL, host: string, port: number, done: ConnectionCall
 		settle(null);
 	};
 	socket.setTimeout(PROXY_CONNECT_TIMEOUT_MS, () =>
-		fail(systemError(`The proxy ${proxy.host} did not answer CONNECT`, 'ETIMEDOUT')),
+		fail(systemError(`The proxy ${proxy.host} did not answer CONNECT`, 'EHOSTUNREACH')),
 	);
 	socket.on('data', onData);
 	socket.on('error', fail);

@@ -5,10 +5,9 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'http';
 import { request as httpsRequest } from 'https';
 
+import { MAX_ANSWER_BYTES } from '../core/defaults';
 import { agentFor } from './connections';
-
-/** Larger answers are cut off: no AliKassa answer comes near this. */
-const MAX_ANSWER_BYTES = 1024 * 1024;
+import { systemError } from './systemError';
 
 export interface HttpPost {
 	url: URL;
@@ -24,11 +23,6 @@ export interface HttpAnswer {
 	headers: IncomingHttpHeaders;
 	/** The answer as text; the caller decides whether it is JSON. */
 	body: string;
-}
-
-/** A system error as Node reports them, so the transport classifies it like any other. */
-function systemError(message: string, code: string): Error {
-	return Object.assign(new Error(message), { code });
 }
 
 export function httpPost({ url, body, headers, timeoutMs, signal }: HttpPost): Promise<HttpAnswer> {
