@@ -61,7 +61,7 @@ export interface SandboxProcessOptions {
 	onLine?: (line: string) => void;
 	/** HTTPS with the test CA of sandbox/cert/tls. */
 	tls?: boolean;
-	/** Delay of every API answer. */
+	/** Delay of every API answer, like a remote AliKassa; left out, the CLI's default applies. */
 	latencyMs?: number;
 	/** How long payouts stay `wait`. */
 	finalAfterMs?: number;
