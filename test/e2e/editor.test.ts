@@ -237,7 +237,7 @@ describeInChromium('the n8n editor in Chromium', () => {
 	);
 
 	test(
-		'the AliKassa Trigger shows its Production URL, where to give it to AliKassa, and its filters',
+		'the AliKassa Trigger shows its Production URL above the notice that points to it, where to give it to AliKassa, and its filters, each option described',
 		async () => {
 			const picker = await searchNodePicker('alikassa');
 			await picker.locator(byTestId('item-iterator-item'), { hasText: 'AliKassa Trigger' }).click();
@@ -247,14 +247,22 @@ describeInChromium('the n8n editor in Chromium', () => {
 			await parameters.waitFor();
 			const text = await parameters.innerText();
 			expect(text).toContain('notification_endpoint_url');
-			expect(text).toContain('Notification Type');
-			expect(text).toContain('Statuses');
+			for (const label of ['Notification Type', 'Statuses', 'Confirm with AliKassa']) {
+				expect(text).toContain(label);
+			}
 			expect(await selectedCredential(panel)).toBe('AliKassa Sandbox Notifications');
+
+			expect(await optionsWithoutDescription(panel, 'notificationType')).toEqual([]);
 
 			await panel.getByText('Webhook URLs').click();
 			await panel.locator(byTestId('radio-button-production')).click();
 			const productionUrl = new RegExp(`${server.url}/webhook/[0-9a-f-]{36}/alikassa`);
 			await parameters.getByText(productionUrl).first().waitFor();
+			// The notice points at the Production URL where the page shows it.
+			const shown = await parameters.innerText();
+			const notice = shown.indexOf('Give the Production URL');
+			expect(shown.search(productionUrl)).toBeLessThan(notice);
+			expect(shown.slice(notice)).toMatch(/^Give the Production URL above/);
 			await screenshot('trigger');
 		},
 		STEP_TIMEOUT_MS,

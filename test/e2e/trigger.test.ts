@@ -201,7 +201,7 @@ afterAll(async () => {
 	await server?.stop();
 	await harness?.close();
 	if (claimsDatabase) await dropDatabase(claimsDatabase);
-});
+}, 60_000);
 
 test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
 	expect(harness.payout('e2e-notify-paid').notificationUrl).toBe(exampleUrl);
