@@ -3,7 +3,7 @@ const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] };
 const common = {
 	testEnvironment: 'node',
 	transform: tsJest,
-	setupFiles: ['<rootDir>/test/setup/env.ts'],
+	setupFiles: ['<rootDir>/scripts/engineEnv.ts'],
 };
 module.exports = {
 	projects: [

@@ -1,6 +1,7 @@
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
+	Icon,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -13,7 +14,7 @@ export class AliKassaPayoutApi implements ICredentialType {
 
 	displayName = 'AliKassa Payout API';
 
-	icon = 'file:alikassa.svg' as const;
+	icon: Icon = { light: 'file:../icons/alikassa.svg', dark: 'file:../icons/alikassa.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-alikassa/n8n-nodes-alikassa#credentials';
 

@@ -1,11 +1,11 @@
-/** The AliKassa sandbox CLI (dist/sandbox/cli.js) as a child process, and its control API. */
+/** The AliKassa sandbox CLI (dist-dev/sandbox/cli.js) as a child process, and its control API. */
 import { join } from 'path';
 
 import type { RecordedRequest, SandboxPayout } from '../sandbox/server';
 import { REPO_ROOT } from './n8n';
 import { childEnv, getJson, Service } from './processes';
 
-const SANDBOX_CLI = join(REPO_ROOT, 'dist', 'sandbox', 'cli.js');
+const SANDBOX_CLI = join(REPO_ROOT, 'dist-dev', 'sandbox', 'cli.js');
 const LISTENING = /AliKassa sandbox listening on (http:\/\/\S+)/;
 
 /** The order_id in the body of a recorded request, if it has one. */
@@ -30,7 +30,7 @@ export class SandboxProcess {
 		readonly url: string,
 	) {}
 
-	/** Needs a build: `npm run build` makes dist/sandbox/cli.js. */
+	/** Needs the dev build: `npm run build:dev` makes dist-dev/sandbox/cli.js. */
 	static async start({ port = 0, onLine }: SandboxProcessOptions = {}): Promise<SandboxProcess> {
 		const args = [SANDBOX_CLI, '--port', String(port), ...(onLine ? [] : ['--quiet'])];
 		const service = new Service('AliKassa sandbox', process.execPath, args, {

@@ -5,8 +5,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Fault } from '../../sandbox/types';
-import { runPayoutNode, type PayoutNodeRun } from '../support/engine';
-import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { runPayoutNode, type PayoutNodeRun } from '../../scripts/engine';
+import { expectNoSecrets, sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const everyRun: PayoutNodeRun[] = [];

@@ -4,8 +4,8 @@ import type { ICredentialTestFunctions, IDataObject, IRequestOptions } from 'n8n
 
 import { aliKassaPayoutApiTest } from '../../nodes/AliKassa/methods/credentialTest';
 import { startSandbox } from '../../sandbox/server';
-import { runPayoutNode } from '../support/engine';
-import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { runPayoutNode } from '../../scripts/engine';
+import { expectNoSecrets, sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 400 });

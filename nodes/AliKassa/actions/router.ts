@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../core/concurrency';
 import { loadCredentials } from '../transport';
@@ -39,6 +39,9 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
+/** A later turn of the event loop, scheduled the n8n way (setImmediate is off limits to nodes). */
+const nextTurn = () => sleep(0);
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
@@ -54,15 +57,20 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
-	const output = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
-		try {
-			const json = await execute.call(this, itemIndex, run);
-			return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
-		} catch (error) {
-			const nodeError = asNodeError(this, error, itemIndex);
-			if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
-			throw nodeError;
-		}
-	});
+	const output = await mapWithConcurrency(
+		items.length,
+		concurrency,
+		nextTurn,
+		async (itemIndex) => {
+			try {
+				const json = await execute.call(this, itemIndex, run);
+				return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
+			} catch (error) {
+				const nodeError = asNodeError(this, error, itemIndex);
+				if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
+				throw nodeError;
+			}
+		},
+	);
 	return [output];
 }
