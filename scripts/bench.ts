@@ -586,7 +586,7 @@ async function benchFaults(scale: Scale): Promise<TargetResult[]> {
 	if (errors.length > 0) {
 		const reasons = new Map<string, number>();
 		for (const item of errors) {
-			countInto(reasons, String(item.json.error).replace(/^Order ID "[^"]*": /, ''));
+			countInto(reasons, String(item.json.error).replace(/Order ID "[^"]*": /, ''));
 		}
 		printTable(
 			'   Error items by message',

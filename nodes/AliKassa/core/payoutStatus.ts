@@ -4,8 +4,3 @@ export const FINAL_STATUSES = ['paid', 'cancel', 'fail'] as const;
 export function isFinalStatus(status: unknown): boolean {
 	return (FINAL_STATUSES as readonly unknown[]).includes(status);
 }
-
-/** Exponential backoff: 1×, 2×, 4× the base delay, never above the cap. */
-export function backoffDelayMs(attempt: number, baseMs: number, capMs = 30_000): number {
-	return Math.min(capMs, baseMs * 2 ** (attempt - 1));
-}

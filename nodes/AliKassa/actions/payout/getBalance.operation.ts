@@ -2,19 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { aliKassaApiRequest } from '../../transport';
-import { timeoutOption } from '../common.descriptions';
+import { optionsCollection, timeoutOption } from '../common.descriptions';
+import { readTimeoutMs } from '../options';
 import type { PayoutRun } from '../payoutRun';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [timeoutOption],
-	},
-];
+const properties: INodeProperties[] = [optionsCollection([timeoutOption])];
 
 export const description = updateDisplayOptions(
 	{ show: { operation: ['getBalance'] } },
@@ -26,12 +18,11 @@ export async function execute(
 	itemIndex: number,
 	run: PayoutRun,
 ): Promise<IDataObject> {
-	const { timeoutSeconds = 30 } = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	// AliKassa's PHP sample signs json_encode([]) for the balance.
 	return await aliKassaApiRequest.call(this, run.credentials, {
 		path: 'v1/account/balance',
 		body: [],
 		itemIndex,
-		timeoutMs: Number(timeoutSeconds) * 1000,
+		timeoutMs: readTimeoutMs(this, itemIndex),
 	});
 }
