@@ -7,9 +7,9 @@
  *   node dist-dev/scripts/bench.js [--quick] [--only signing|throughput|faults|memory]
  */
 // n8n-core writes into N8N_USER_FOLDER: this points it at a throwaway folder before it loads.
-import './engineEnv';
+import { ENGINE_USER_FOLDER } from './engineEnv';
 
-import { readFileSync } from 'fs';
+import { readFileSync, rmSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
@@ -694,6 +694,7 @@ async function main(): Promise<void> {
 		if (sections.includes('memory')) results.push(...(await benchMemory(scale)));
 	} finally {
 		stopEngineTimers();
+		rmSync(ENGINE_USER_FOLDER, { recursive: true, force: true });
 	}
 	printSummary(results);
 }
