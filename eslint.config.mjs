@@ -16,4 +16,15 @@ export default [
 			'@n8n/community-nodes/webhook-lifecycle-complete': 'off',
 		},
 	},
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		ignores: ['nodes/AliKassa/vendor/**'],
+		rules: {
+			// The published package has no node-forge: the build bundles it into vendor/forge.js.
+			'no-restricted-imports': [
+				'error',
+				{ name: 'node-forge', message: 'Import forge from nodes/AliKassa/vendor/forge.' },
+			],
+		},
+	},
 ];
