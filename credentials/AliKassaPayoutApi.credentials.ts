@@ -2,6 +2,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	Icon,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -22,7 +23,7 @@ export class AliKassaPayoutApi implements ICredentialType {
 
 	displayName = 'AliKassa Payout API';
 
-	icon = 'file:alikassa.svg' as const;
+	icon: Icon = { light: 'file:../icons/alikassa.svg', dark: 'file:../icons/alikassa.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-alikassa/n8n-nodes-alikassa#credentials';
 

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, sign as nativeSign, type KeyObject } from 'crypto';
-import forge from 'node-forge';
+import forge from '../vendor/forge';
 
 import { loadPrivateKey, PrivateKeyError } from './privateKey';
 
