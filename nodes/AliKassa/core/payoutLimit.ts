@@ -1,4 +1,4 @@
-import { AmountError, formatAmount } from './amount';
+import { readAmount } from './amount';
 
 const inCents = (formatted: string): bigint => BigInt(formatted.replace('.', ''));
 
@@ -12,15 +12,11 @@ export function payoutLimitRefusal(
 	maxAmount: string | undefined,
 ): string | undefined {
 	if (maxAmount === undefined) return undefined;
-	let formatted: string;
-	try {
-		formatted = formatAmount(amount);
-	} catch (error) {
-		if (error instanceof AmountError) {
-			return `${error.message}, so it cannot be checked against the Maximum Amount per Payout (${maxAmount}) set in the credential`;
-		}
-		throw error;
+	const read = readAmount(amount);
+	if ('problem' in read) {
+		return `${read.problem}, so it cannot be checked against the Maximum Amount per Payout (${maxAmount}) set in the credential`;
 	}
+	const formatted = read.amount;
 	if (inCents(formatted) <= inCents(maxAmount)) return undefined;
 	return `Amount ${formatted} is above the Maximum Amount per Payout (${maxAmount}) set in the credential`;
 }
