@@ -258,6 +258,19 @@ describeWithQueueServices('n8n in queue mode', () => {
 				expect(outcome.error).toBeUndefined();
 			}
 			expect(stack.workerOfExecutions().get(executionId)).toBe(workerLabel);
+
+			// What n8n itself keeps of the killed execution, once its lock has run out: a failed
+			// run without the payouts it made. Only AliKassa (and a re-send) knows them.
+			const recordDeadline = Date.now() + 60_000;
+			let killed: ApiExecution | undefined;
+			while (killed === undefined && Date.now() < recordDeadline) {
+				killed = (await stack.executions(queuePayChunk.id)).find(
+					({ id }) => String(id) === executionId,
+				);
+				if (killed === undefined) await sleep(500);
+			}
+			expect(killed?.status).toMatch(/^(crashed|error)$/);
+			expect(killed?.data?.resultData.runData[queuePayChunk.payoutNode]).toBeUndefined();
 		},
 		TEST_TIMEOUT_MS,
 	);
