@@ -13,7 +13,6 @@ import {
 	disagreement,
 	loadPublicKey,
 	normalizeNotification,
-	PublicKeyError,
 	verifyNotification,
 	type Notification,
 } from './core/notification';
@@ -124,9 +123,8 @@ export class AliKassaTrigger implements INodeType {
 		try {
 			publicKey = loadPublicKey(String(credentials.publicKey ?? ''));
 		} catch (error) {
-			if (error instanceof PublicKeyError)
-				throw new NodeOperationError(this.getNode(), error.message);
-			throw error;
+			// A PublicKeyError, whose message says what to paste.
+			throw new NodeOperationError(this.getNode(), error as Error);
 		}
 
 		const signatureForm = verifyNotification(params, publicKey);
@@ -174,7 +172,9 @@ async function confirmWithAliKassa(
 			CONFIRM_TIMEOUT_SECONDS * 1000,
 		);
 	} catch (error) {
-		if (!(error instanceof AliKassaApiError)) throw error;
+		if (!(error instanceof AliKassaApiError)) {
+			throw new NodeOperationError(context.getNode(), error as Error);
+		}
 		context.logger.warn(
 			`AliKassa Trigger: could not confirm payout ${String(notification.id)} with AliKassa (${error.message}); answered 503 so that AliKassa delivers it again`,
 		);
