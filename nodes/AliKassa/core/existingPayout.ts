@@ -1,4 +1,4 @@
-import { readAmount } from './payoutLimit';
+import { readAmount } from './amount';
 
 /** What the payout body says that an existing payout must match to be the same payout. */
 export interface IntendedPayout {
