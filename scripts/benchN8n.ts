@@ -3,14 +3,16 @@
  * installed the way n8n's Community Nodes installer does, beside a bare keep-alive client
  * sending the same signed requests to the same sandbox in the same run.
  */
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 
 import { sandboxCaFile, type ConnectionCounts } from '../sandbox/server';
 import { sendBare, type BareRun } from './bareClient';
+import { profileBreakdown, type ProfileBreakdown } from './cpuProfile';
 import {
+	formatMs,
 	formatNumber,
 	formatRatio,
 	formatSeconds,
@@ -31,6 +33,8 @@ import {
 import { SandboxProcess } from './sandboxProcess';
 
 const BATCH = EXAMPLES.scheduledBatch;
+/** The payout node's operations, as a profile names their built files */
+const NODE_ACTIONS_URL = 'nodes/AliKassa/actions/';
 /** Payouts stay `wait` past the end of the run, so the sandbox's timers do no work meanwhile. */
 const FINAL_AFTER_MS = 3_600_000;
 
@@ -56,6 +60,8 @@ interface N8nRun {
 
 interface Side {
 	n8n: N8nRun;
+	/** where n8n's CPU went during the node's run, with --cpu-prof */
+	profile?: ProfileBreakdown;
 	bare: BareRun;
 	/** accepted by the sandbox during each run */
 	n8nConnections: ConnectionCounts;
@@ -86,8 +92,18 @@ interface Setting {
 	tls: boolean;
 	concurrencies: readonly number[];
 	count: number;
-	/** Node.js options for the n8n processes, e.g. --cpu-prof */
-	nodeArgs?: string[];
+	/** Profiles every `n8n execute` into this folder (node --cpu-prof). */
+	profileDir?: string;
+}
+
+/** The profile `n8n execute` wrote last: the execution's, as the imports ran before it. */
+function newestProfile(dir: string): string {
+	const files = readdirSync(dir)
+		.filter((name) => name.endsWith('.cpuprofile'))
+		.map((name) => join(dir, name))
+		.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+	if (files.length === 0) throw new Error(`n8n wrote no CPU profile into ${dir}`);
+	return files[0];
 }
 
 /**
@@ -109,7 +125,10 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 		env: {
 			...(ca && { NODE_EXTRA_CA_CERTS: ca }),
 		},
-		nodeArgs: setting.nodeArgs,
+		nodeArgs:
+			setting.profileDir === undefined
+				? []
+				: ['--cpu-prof', `--cpu-prof-dir=${setting.profileDir}`],
 	});
 	try {
 		const rows: PayoutRow[] = payoutRows(setting.count, 'n8n');
@@ -149,6 +168,10 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 			};
 			sides.set(concurrency, {
 				n8n,
+				profile:
+					setting.profileDir === undefined
+						? undefined
+						: profileBreakdown(newestProfile(setting.profileDir), NODE_ACTIONS_URL),
 				bare,
 				bareConnections,
 				n8nConnections: await sandbox.connections(),
@@ -164,14 +187,32 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 
 const created = (made: number, count: number) => `${made}/${count}`;
 
-export async function benchRealN8n(count: number, nodeArgs?: string[]): Promise<TargetResult[]> {
+function printProfile(profile: ProfileBreakdown, count: number, concurrency: number): void {
+	printTable(
+		`   Where n8n's CPU went while the node ran (concurrency ${concurrency}, ${formatSeconds(profile.windowMs)} of samples)`,
+		['activity', 'CPU', 'per payout', 'share'],
+		profile.activities.map(({ label, ms }) => [
+			label,
+			formatMs(ms),
+			formatMs(ms / count),
+			`${((100 * ms) / profile.windowMs).toFixed(1)} %`,
+		]),
+		['Each sample goes to the innermost frame that names an activity (scripts/cpuProfile.ts).'],
+	);
+}
+
+/**
+ * With `profileDir`, n8n runs under --cpu-prof (slower: its times are then not comparable) and
+ * a table per concurrency says where its CPU went while the node ran.
+ */
+export async function benchRealN8n(count: number, profileDir?: string): Promise<TargetResult[]> {
 	const concurrencies = [...LIMITS.overBare.keys()];
 	const sides = await runSideBySide({
 		latencyMs: N8N_LATENCY_MS,
 		tls: false,
 		concurrencies,
 		count,
-		nodeArgs,
+		profileDir,
 	});
 	const rows: Cell[][] = [];
 	const targets: TargetResult[] = [];
@@ -215,8 +256,14 @@ export async function benchRealN8n(count: number, nodeArgs?: string[]): Promise<
 			"n8n node time: the Create Payouts node's executionTime in the run data (n8n's own clock).",
 			'bare client: Node http, keep-alive, native signing, the same signed bodies, one after a reset.',
 			'"n8n execute, whole": the process from start to exit (start-up, CSV, run data output).',
+			...(profileDir === undefined
+				? []
+				: [`Profiled with --cpu-prof (profiles in ${profileDir}): times are inflated.`]),
 		],
 	);
+	for (const [concurrency, { profile }] of sides) {
+		if (profile !== undefined) printProfile(profile, count, concurrency);
+	}
 	return targets;
 }
 
