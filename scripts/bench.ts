@@ -5,11 +5,12 @@
  * client, and its connections over HTTPS. Prints tables and PASS/MISS per target; it exits 0
  * unless it crashes, because figures vary from machine to machine.
  *
- *   node dist/scripts/bench.js [--quick] [--only signing|throughput|faults|memory|n8n|connections]
- *                              [--cpu-prof]   (profiles the real n8n runs: where their CPU went)
+ *   node dist-dev/scripts/bench.js [--quick]
+ *        [--only signing|throughput|faults|memory|n8n|connections]
+ *        [--cpu-prof]   (profiles the real n8n runs: where their CPU went)
  */
 // n8n-core writes into N8N_USER_FOLDER: this points it at a throwaway folder before it loads.
-import './benchEnv';
+import { ENGINE_USER_FOLDER } from './engineEnv';
 
 import { mkdirSync, readFileSync, rmSync } from 'fs';
 import { cpus } from 'os';
@@ -35,13 +36,13 @@ import {
 	stopEngineTimers,
 	type OnError,
 	type PayoutNodeRun,
-} from '../test/support/engine';
-import { phpAvailable, runPhpJson } from '../test/support/php';
+} from './engine';
+import { phpAvailable, runPhpJson } from './php';
 import {
 	SANDBOX_PASSWORD,
 	SANDBOX_PRIVATE_KEY,
 	sandboxCredentials,
-} from '../test/support/sandboxCredentials';
+} from './sandboxCredentials';
 import {
 	formatMb,
 	formatMs,
@@ -637,7 +638,7 @@ async function benchMemory(scale: Scale): Promise<TargetResult[]> {
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────────────
 
-const USAGE = `Usage: node dist/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}] [--cpu-prof]`;
+const USAGE = `Usage: node dist-dev/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}] [--cpu-prof]`;
 /** Where --cpu-prof leaves the profiles of the real n8n runs (git ignores .n8n-runs). */
 const PROFILE_DIR = join(REPO_ROOT, '.n8n-runs', 'cpu-prof');
 
@@ -695,6 +696,7 @@ async function main(): Promise<void> {
 		}
 	} finally {
 		stopEngineTimers();
+		rmSync(ENGINE_USER_FOLDER, { recursive: true, force: true });
 	}
 	printSummary(results);
 }

@@ -5,9 +5,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault } from '../../sandbox/types';
-import type { OnError } from '../support/engine';
+import type { OnError } from '../../scripts/engine';
 import { expectSuccess, fromItem, payoutRunner, row } from '../support/payoutRows';
-import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { expectNoSecrets, sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 60_000 });
@@ -372,6 +372,26 @@ describe('settings from expressions are checked before anything is sent', () => 
 		});
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(message);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('an expression that fails on a row leaves that row "Not paid", nothing sent for it', async () => {
+		const result = await run({
+			parameters: { ...fromItem, amount: '={{ $json.missing.deep }}' },
+			items: [row('expr-fail-1')],
+			onError: 'continueErrorOutput',
+		});
+		expectSuccess(result);
+		expect(result.errorOutput[0].json.error).toMatch(/^Not paid: Order ID "expr-fail-1": /);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('an Order ID expression that fails is "Not paid" too', async () => {
+		const result = await run({
+			parameters: { ...fromItem, orderId: '={{ $json.missing.deep }}' },
+			items: [row('expr-fail-2')],
+		});
+		expect(result.error!.message).toMatch(/^Not paid: /);
 		expect(sandbox().requests).toHaveLength(0);
 	});
 
