@@ -58,6 +58,24 @@ interface N8nRun {
 	nodeMs: number;
 	/** the whole `n8n execute`, start-up and import of the run data included */
 	processMs: number;
+	/** CPU time of the whole `n8n execute` (its task runner included) */
+	cpuMs: number;
+}
+
+/**
+ * CPU time of the children this process has waited for, from /proc/self/stat (cutime and
+ * cstime, in clock ticks of 10 ms); NaN where there is no /proc.
+ */
+function reapedChildrenCpuMs(): number {
+	try {
+		const fields = readFileSync('/proc/self/stat', 'utf8')
+			.replace(/^.*\) /, '')
+			.split(' ');
+		// after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
+		return (Number(fields[13]) + Number(fields[14])) * 10;
+	} catch {
+		return NaN;
+	}
 }
 
 interface Side {
@@ -86,7 +104,15 @@ export function batchWorkflow(sandboxUrl: string, csvPath: string, concurrency: 
 	const payoutNode = workflow.nodes.find((node) => node.name === BATCH.payoutNode);
 	if (payoutNode === undefined) throw new Error(`${BATCH.file} has no "${BATCH.payoutNode}"`);
 	payoutNode.parameters.options = { concurrency };
-	return { ...workflow, id: `benchBatchC${concurrency}`, name: `bench c${concurrency}` };
+	return { ...workflow, id: batchWorkflowId(concurrency), name: `bench c${concurrency}` };
+}
+
+const batchWorkflowId = (concurrency: number) => `benchBatchC${concurrency}`;
+
+interface SideBySide {
+	sides: Map<number, Side>;
+	/** CPU of an `n8n execute` of the same workflow on one row */
+	startUpCpuMs: number;
 }
 
 interface Setting {
@@ -114,7 +140,7 @@ function newestProfile(dir: string): string {
  * For each concurrency, on one sandbox: the bare client, then n8n, each after a sandbox reset,
  * so both send the very same order_ids and signed bodies.
  */
-async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
+async function runSideBySide(setting: Setting): Promise<SideBySide> {
 	await ensureN8nInstalled();
 	const pkg = await preparePackage();
 	const sandbox = await SandboxProcess.start({
@@ -140,9 +166,16 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 		writeFileSync(csvPath, payoutCsv(rows));
 		const credential = sandboxCredential(sandbox.url);
 		await userFolder.importCredentials([credential]);
-		await userFolder.importWorkflows(
-			setting.concurrencies.map((concurrency) => batchWorkflow(sandbox.url, csvPath, concurrency)),
-		);
+		// One payout: n8n's CPU for start-up and everything but the batch, taken off the others.
+		const oneRowCsv = join(dataDir, 'one-row.csv');
+		writeFileSync(oneRowCsv, payoutCsv(payoutRows(1, 'start-up')));
+		const startUpWorkflow = { ...batchWorkflow(sandbox.url, oneRowCsv, 1), id: 'benchStartUp' };
+		await userFolder.importWorkflows([
+			startUpWorkflow,
+			...setting.concurrencies.map((concurrency) =>
+				batchWorkflow(sandbox.url, csvPath, concurrency),
+			),
+		]);
 		const bareOptions = {
 			credential: credential.data,
 			ca: ca === undefined ? undefined : readFileSync(ca),
@@ -150,10 +183,12 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 		// Warms up this process's JIT and TLS before the first measured run.
 		await sendBare({ ...bareOptions, rows: payoutRows(50, 'warm-up'), concurrency: 10 });
 
-		const runN8n = async (concurrency: number): Promise<Omit<Side, 'bare' | 'bareConnections'>> => {
+		const runN8n = async (workflowId: string): Promise<Omit<Side, 'bare' | 'bareConnections'>> => {
 			await sandbox.reset();
 			const started = performance.now();
-			const execution = await userFolder.execute(`benchBatchC${concurrency}`);
+			const cpuBefore = reapedChildrenCpuMs();
+			const execution = await userFolder.execute(workflowId);
+			const cpuMs = reapedChildrenCpuMs() - cpuBefore;
 			const processMs = performance.now() - started;
 			if (execution.failed) {
 				throw new Error(
@@ -166,6 +201,7 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 					refused: nodeItems(execution.run, BATCH.payoutNode, 1).length,
 					nodeMs: nodeExecutionMs(execution.run),
 					processMs,
+					cpuMs,
 				},
 				profile:
 					setting.profileDir === undefined
@@ -182,6 +218,7 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 			return { bare, bareConnections: await sandbox.connections() };
 		};
 
+		const startUpCpuMs = (await runN8n(startUpWorkflow.id)).n8n.cpuMs;
 		const sides = new Map<number, Side>();
 		for (const concurrency of setting.concurrencies) {
 			// Other processes share the cores: each side runs ROUNDS times, alternating, and its
@@ -190,7 +227,7 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 			const n8nRuns: Array<Omit<Side, 'bare' | 'bareConnections'>> = [];
 			for (let round = 0; round < setting.rounds; round++) {
 				bareRuns.push(await runBare(concurrency));
-				n8nRuns.push(await runN8n(concurrency));
+				n8nRuns.push(await runN8n(batchWorkflowId(concurrency)));
 			}
 			const fastest = <T>(runs: T[], ms: (run: T) => number) =>
 				runs.reduce((best, run) => (ms(run) < ms(best) ? run : best));
@@ -199,7 +236,7 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 				...fastest(n8nRuns, (run) => run.n8n.nodeMs),
 			});
 		}
-		return sides;
+		return { sides, startUpCpuMs };
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
@@ -229,7 +266,7 @@ function printProfile(profile: ProfileBreakdown, count: number, concurrency: num
  */
 export async function benchRealN8n(count: number, profileDir?: string): Promise<TargetResult[]> {
 	const concurrencies = [...LIMITS.overBare.keys()];
-	const sides = await runSideBySide({
+	const { sides, startUpCpuMs } = await runSideBySide({
 		latencyMs: N8N_LATENCY_MS,
 		tls: false,
 		concurrencies,
@@ -242,15 +279,18 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 	for (const [concurrency, { n8n, bare }] of sides) {
 		const idealMs = (count * N8N_LATENCY_MS) / concurrency;
 		const ratio = n8n.nodeMs / bare.wallMs;
+		const n8nCpuPerPayout = (n8n.cpuMs - startUpCpuMs) / count;
+		const bareCpuPerPayout = bare.cpuMs / count;
 		rows.push([
 			`concurrency ${concurrency}`,
-			created(n8n.created, count),
+			`${n8n.created}, ${bare.created}`,
 			formatSeconds(n8n.nodeMs),
-			created(bare.created, count),
 			formatSeconds(bare.wallMs),
 			formatRatio(ratio),
-			formatSeconds(idealMs),
 			formatRatio(n8n.nodeMs / idealMs),
+			formatMs(n8nCpuPerPayout),
+			formatMs(bareCpuPerPayout),
+			formatRatio(n8nCpuPerPayout / bareCpuPerPayout),
 			formatSeconds(n8n.processMs),
 		]);
 		const limit = LIMITS.overBare.get(concurrency) as number;
@@ -265,13 +305,14 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 			` sandbox latency ${N8N_LATENCY_MS} ms`,
 		[
 			'run',
-			'n8n created',
+			'created: n8n, bare',
 			'n8n node time',
-			'bare created',
 			'bare client',
 			'n8n÷bare',
-			'ideal',
 			'n8n÷ideal',
+			'CPU/payout n8n',
+			'CPU/payout bare',
+			'CPU n8n÷bare',
 			'n8n execute, whole',
 		],
 		rows,
@@ -279,6 +320,9 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 			"n8n node time: the Create Payouts node's executionTime in the run data (n8n's own clock).",
 			'bare client: Node http, keep-alive, native signing, the same signed bodies, one after a reset.',
 			`Each side ran ${RATIO_ROUNDS} times per concurrency, alternating; the fastest run of each is shown.`,
+			`ideal = payouts × ${N8N_LATENCY_MS} ms ÷ concurrency.`,
+			'CPU/payout n8n: CPU of the whole n8n execute less that of a one-row run of the same',
+			`workflow (${formatSeconds(startUpCpuMs)}: start-up), per payout; bare: the client's CPU.`,
 			'"n8n execute, whole": the process from start to exit (start-up, CSV, run data output).',
 			...(profileDir === undefined
 				? []
@@ -303,7 +347,7 @@ export async function benchConnections(
 			count,
 			rounds: 1,
 		})
-	).get(concurrency) as Side;
+	).sides.get(concurrency) as Side;
 	const row = (client: string, made: number, wallMs: number, counts: ConnectionCounts): Cell[] => [
 		client,
 		created(made, count),
