@@ -71,6 +71,15 @@ export class AliKassaPayoutApi implements ICredentialType {
 			description:
 				'AliKassa API address. Use https://api-merchant.alikassa.io for the mirror, or the local sandbox address to try workflows.',
 		},
+		{
+			displayName: 'Maximum Amount per Payout',
+			name: 'maxAmount',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 50000.00',
+			description:
+				'Optional. A payout above this amount is refused before anything is signed or sent, whatever a workflow, a CSV column or an AI agent asks for. Leave empty for no limit.',
+		},
 	];
 
 	/**

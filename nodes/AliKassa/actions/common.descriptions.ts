@@ -1,7 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const DEFAULT_CONCURRENCY = 5;
-export const MAX_CONCURRENCY = 50;
+import {
+	DEFAULT_CONCURRENCY,
+	DEFAULT_TIMEOUT_SECONDS,
+	MAX_CONCURRENCY,
+	MAX_TIMEOUT_SECONDS,
+} from '../core/defaults';
 
 export const concurrencyOption: INodeProperties = {
 	displayName: 'Concurrency',
@@ -17,8 +21,8 @@ export const timeoutOption: INodeProperties = {
 	displayName: 'Timeout (Seconds)',
 	name: 'timeoutSeconds',
 	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 300 },
-	default: 30,
+	typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS },
+	default: DEFAULT_TIMEOUT_SECONDS,
 	description:
 		'How long to wait for AliKassa to answer one request. A payout that times out is looked up by its order ID before it is ever sent again.',
 };

@@ -3,7 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../core/concurrency';
 import { loadCredentials } from '../transport';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from './common.descriptions';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core/defaults';
 import * as payout from './payout';
 import type { PayoutRun } from './payoutRun';
 

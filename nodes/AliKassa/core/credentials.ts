@@ -1,3 +1,4 @@
+import { AmountError, formatAmount } from './amount';
 import { phpJsonEncode, type PhpJsonValue } from './phpJson';
 import { getBodySigner, type SignatureHash, type SigningCredentials } from './signer';
 
@@ -6,6 +7,8 @@ export const DEFAULT_BASE_URL = 'https://api-merchant.alikassa.com';
 export interface AliKassaCredentials extends SigningCredentials {
 	accountId: string;
 	baseUrl: string;
+	/** "Maximum Amount per Payout" as "1000.00"; undefined means no limit */
+	maxAmount?: string;
 }
 
 export class CredentialsError extends Error {}
@@ -14,6 +17,21 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function asText(value: unknown): string {
 	return typeof value === 'string' ? value : '';
+}
+
+/** Empty means no limit; anything else must be an amount AliKassa could take. */
+function readMaxAmount(value: unknown): string | undefined {
+	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+		return undefined;
+	}
+	try {
+		return formatAmount(value);
+	} catch (error) {
+		if (!(error instanceof AmountError)) throw error;
+		throw new CredentialsError(
+			`The Maximum Amount per Payout is not valid: ${error.message}. Write an amount such as 50000.00, or leave it empty for no limit.`,
+		);
+	}
 }
 
 /** Reads the credential's stored fields; the key and password are kept verbatim on purpose. */
@@ -37,6 +55,7 @@ export function readCredentials(data: Record<string, unknown>): AliKassaCredenti
 		privateKey: asText(data.privateKey),
 		password: asText(data.password),
 		signatureHash,
+		maxAmount: readMaxAmount(data.maxAmount),
 	};
 }
 

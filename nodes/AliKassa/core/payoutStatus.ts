@@ -1,3 +1,5 @@
+import { RETRY_MAX_DELAY_MS } from './defaults';
+
 /** Statuses AliKassa documents; only `wait` is not final. */
 export const FINAL_STATUSES = ['paid', 'cancel', 'fail'] as const;
 
@@ -6,6 +8,10 @@ export function isFinalStatus(status: unknown): boolean {
 }
 
 /** Exponential backoff: 1×, 2×, 4× the base delay, never above the cap. */
-export function backoffDelayMs(attempt: number, baseMs: number, capMs = 30_000): number {
+export function backoffDelayMs(
+	attempt: number,
+	baseMs: number,
+	capMs = RETRY_MAX_DELAY_MS,
+): number {
 	return Math.min(capMs, baseMs * 2 ** (attempt - 1));
 }

@@ -2,6 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError, sleep, updateDisplayOptions } from 'n8n-workflow';
 
 import { buildPayoutBody, PayoutInputError, type PayoutBody } from '../../core/payoutBody';
+import {
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	DEFAULT_TIMEOUT_SECONDS,
+	MAX_SEND_ATTEMPTS,
+	RETRY_BASE_DELAY_MS,
+} from '../../core/defaults';
 import { backoffDelayMs } from '../../core/payoutStatus';
 import { AliKassaApiError, aliKassaApiRequest } from '../../transport';
 import { concurrencyOption, timeoutOption } from '../common.descriptions';
@@ -148,7 +155,7 @@ const properties: INodeProperties[] = [
 				name: 'maxWaitSeconds',
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 3600 },
-				default: 120,
+				default: DEFAULT_MAX_WAIT_SECONDS,
 				displayOptions: { show: { waitForFinalStatus: [true] } },
 				description:
 					'Longest time to wait for the final status; then the item carries the last status with isFinal false',
@@ -158,7 +165,7 @@ const properties: INodeProperties[] = [
 				name: 'pollIntervalSeconds',
 				type: 'number',
 				typeOptions: { minValue: 0.1, maxValue: 600, numberPrecision: 1 },
-				default: 5,
+				default: DEFAULT_POLL_INTERVAL_SECONDS,
 				displayOptions: { show: { waitForFinalStatus: [true] } },
 				description: 'How often to ask AliKassa for the status while waiting',
 			},
@@ -176,9 +183,6 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);
-
-const MAX_SEND_ATTEMPTS = 3;
-const RETRY_BASE_DELAY_MS = 500;
 
 interface CreateOptions {
 	timeoutSeconds?: number;
@@ -344,8 +348,8 @@ async function waitForFinalStatus(
 	itemIndex: number,
 	timeoutMs: number,
 ): Promise<IDataObject> {
-	const deadline = Date.now() + (options.maxWaitSeconds ?? 120) * 1000;
-	const intervalMs = (options.pollIntervalSeconds ?? 5) * 1000;
+	const deadline = Date.now() + (options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS) * 1000;
+	const intervalMs = (options.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS) * 1000;
 	for (;;) {
 		const status = await fetchPayoutStatus(context, run.credentials, { id }, itemIndex, timeoutMs);
 		if (status === null) {
@@ -359,7 +363,7 @@ async function waitForFinalStatus(
 		if (Date.now() + intervalMs > deadline) {
 			return {
 				...status,
-				note: `Still "${String(status.payment_status)}" after waiting ${options.maxWaitSeconds ?? 120} s. The payout exists; check it later with Get Payout Status.`,
+				note: `Still "${String(status.payment_status)}" after waiting ${options.maxWaitSeconds ?? DEFAULT_MAX_WAIT_SECONDS} s. The payout exists; check it later with Get Payout Status.`,
 			};
 		}
 		await sleep(intervalMs);
@@ -388,7 +392,7 @@ export async function execute(
 	run.orderIdItems.set(body.order_id, itemIndex);
 
 	const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-	const timeoutMs = (options.timeoutSeconds ?? 30) * 1000;
+	const timeoutMs = (options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
 	try {
 		const created = await sendPayoutOnce(this, run, body, itemIndex, timeoutMs);
 		const result: IDataObject = { order_id: body.order_id, ...created };

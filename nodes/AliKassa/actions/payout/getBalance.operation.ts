@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUT_SECONDS } from '../../core/defaults';
 import { aliKassaApiRequest } from '../../transport';
 import { timeoutOption } from '../common.descriptions';
 import type { PayoutRun } from '../payoutRun';
@@ -26,7 +27,11 @@ export async function execute(
 	itemIndex: number,
 	run: PayoutRun,
 ): Promise<IDataObject> {
-	const { timeoutSeconds = 30 } = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { timeoutSeconds = DEFAULT_TIMEOUT_SECONDS } = this.getNodeParameter(
+		'options',
+		itemIndex,
+		{},
+	) as IDataObject;
 	// AliKassa's PHP sample signs json_encode([]) for the balance.
 	return await aliKassaApiRequest.call(this, run.credentials, {
 		path: 'v1/account/balance',

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUT_SECONDS } from '../../core/defaults';
 import { concurrencyOption, timeoutOption } from '../common.descriptions';
 import { withOrderId, type PayoutRun } from '../payoutRun';
 import { fetchPayoutStatus, type PayoutLookup } from './payoutStatus';
@@ -81,7 +82,11 @@ export async function execute(
 	run: PayoutRun,
 ): Promise<IDataObject> {
 	const lookup = readLookup(this, itemIndex);
-	const { timeoutSeconds = 30 } = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const { timeoutSeconds = DEFAULT_TIMEOUT_SECONDS } = this.getNodeParameter(
+		'options',
+		itemIndex,
+		{},
+	) as IDataObject;
 	const status = await fetchPayoutStatus(
 		this,
 		run.credentials,

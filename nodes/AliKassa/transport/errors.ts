@@ -1,0 +1,39 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { isOutcomeUnknown, type ApiFailure, type FailureKind } from './failure';
+
+/** An ApiFailure as n8n shows it, keeping the failure's kind for the payout logic. */
+export class AliKassaApiError extends NodeApiError {
+	readonly kind: FailureKind;
+
+	readonly outcomeUnknown: boolean;
+
+	readonly retryAfterMs?: number;
+
+	/** AliKassa's answer, parsed when it was JSON */
+	readonly responseBody: unknown;
+
+	constructor(node: INode, failure: ApiFailure, itemIndex?: number) {
+		super(
+			node,
+			{
+				message: failure.message,
+				httpCode: failure.httpCode ?? null,
+				body: failure.body ?? null,
+			} as JsonObject,
+			{
+				message: failure.message,
+				description: failure.description,
+				httpCode: failure.httpCode === undefined ? undefined : String(failure.httpCode),
+				itemIndex,
+			},
+		);
+		// n8n's editor recognises API errors by this name
+		this.name = 'NodeApiError';
+		this.kind = failure.kind;
+		this.outcomeUnknown = isOutcomeUnknown(failure.kind);
+		this.retryAfterMs = failure.retryAfterMs;
+		this.responseBody = failure.body;
+	}
+}
