@@ -36,6 +36,7 @@ export const EXAMPLES = {
 		payoutNode: 'Create Payouts',
 		acceptedNode: 'Accepted by AliKassa',
 		refusedNode: 'Refused: fix the row',
+		unknownNode: 'Outcome unknown: check before paying again',
 	},
 	httpRequestSigned: {
 		file: 'http-request-signed.json',
