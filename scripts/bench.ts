@@ -239,16 +239,6 @@ function pairedIndex(item: INodeExecutionData): number | undefined {
 	return paired?.item;
 }
 
-/** Input items that did not get exactly one output item pointing back at them. */
-function lostItems(inputCount: number, run: PayoutNodeRun): number {
-	const outputsPerItem = new Array<number>(inputCount).fill(0);
-	for (const item of [...run.output, ...run.errorOutput]) {
-		const index = pairedIndex(item);
-		if (index !== undefined && index >= 0 && index < inputCount) outputsPerItem[index]++;
-	}
-	return outputsPerItem.filter((count) => count !== 1).length;
-}
-
 function failOnWorkflowError(what: string, run: PayoutNodeRun): void {
 	if (run.error) throw new Error(`${what}: the workflow failed: ${run.error.message}`);
 }
