@@ -226,8 +226,8 @@ test(
 	EXECUTION_TIMEOUT_MS,
 );
 
-/** The count of rows paid that the stop message states ("… 12 rows were paid …"). */
+/** The count of rows paid that the stop message states ("… 12 of 30 rows were paid …"). */
 function paidRowsIn(message: string): number | undefined {
-	const count = /(\d+) (?:rows?|payouts?)\b[^.]*\bpaid|\bpaid\b[^.\d]*(\d+)/i.exec(message);
-	return count === null ? undefined : Number(count[1] ?? count[2]);
+	const count = /(\d+)(?: of \d+)? rows? (?:were|was) paid/.exec(message);
+	return count === null ? undefined : Number(count[1]);
 }
