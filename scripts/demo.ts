@@ -1,19 +1,17 @@
 /**
  * `npm run demo`: installs n8n on first use, installs this package into it like a user would,
  * runs examples/scheduled-batch-payouts.json headless against the local AliKassa sandbox, prints
- * what happened to every row and checks it against what the sandbox received. Then it runs the
- * batch again, as a person would after a crash or a fixed row, to show that nothing is paid twice.
+ * what happened to every row and checks it against what the sandbox received. Then it fixes the
+ * refused row and runs the batch again, as a person would after a stop or a crash: only the unpaid
+ * rows are paid, the others come back already created, nothing is paid twice.
  */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
 import { DECIMAL_AMOUNT, centsOf, formatCents } from '../sandbox/money';
 import { PAYOUT_SERVICES, type RecordedRequest, type SandboxPayout } from '../sandbox/server';
-import {
-	EXAMPLES,
-	EXAMPLES_DIR,
-	loadExample,
-	PAYOUTS_CSV,
-	pointWorkflowAt,
-	sandboxCredential,
-} from './examples';
+import { EXAMPLES, loadExample, PAYOUTS_CSV, pointWorkflowAt, sandboxCredential } from './examples';
 import {
 	ensureN8nInstalled,
 	N8nUserFolder,
@@ -46,6 +44,9 @@ interface RowOutcome {
 const NOT_PAID = /^Not paid\b/;
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
+
+/** The service a refused row gets when the demo fixes it. */
+const FIXED_SERVICE = 'payment_card_rub';
 
 /** The rows a correct run must get paid: a known service and an amount AliKassa accepts. */
 function shouldBePaid(row: CsvRow): boolean {
@@ -212,11 +213,32 @@ async function runBatch(
 	if (problems.length === 0) {
 		print('  OK: every good row reached AliKassa once with a valid signature and was paid once,');
 		print('      each reported with its id (already created if an earlier run paid it);');
-		print('      the bad row failed as "Not paid" and nothing was paid twice.');
+		print('      a bad row failed as "Not paid"; nothing was paid twice.');
 	} else {
 		problems.forEach((problem) => print(`  PROBLEM: ${problem}`));
 	}
 	return problems;
+}
+
+/**
+ * Gives the rows of the CSV file with a service AliKassa does not know a service it does, as a
+ * person fixes a refused row. The file is plain (no quoted commas). Returns what it changed.
+ */
+function fixRefusedRows(csvFile: string): string[] {
+	const [header, ...lines] = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+	const columns = header.split(',');
+	const orderIdColumn = columns.indexOf('order_id');
+	const serviceColumn = columns.indexOf('service');
+	const changes: string[] = [];
+	const fixed = lines.map((line) => {
+		const cells = line.split(',');
+		if ((PAYOUT_SERVICES as readonly string[]).includes(cells[serviceColumn])) return line;
+		changes.push(`${cells[orderIdColumn]}: service ${cells[serviceColumn]} → ${FIXED_SERVICE}`);
+		cells[serviceColumn] = FIXED_SERVICE;
+		return cells.join(',');
+	});
+	writeFileSync(csvFile, `${[header, ...fixed].join('\n')}\n`);
+	return changes;
 }
 
 async function main(): Promise<number> {
@@ -227,22 +249,26 @@ async function main(): Promise<number> {
 		`Installed ${pkg.tarball.split('/').pop()} into a fresh n8n user folder the way n8n's Community Nodes installer does.`,
 	);
 	const sandbox = await SandboxProcess.start();
-	const userFolder = await N8nUserFolder.create(pkg, { readableDirs: [EXAMPLES_DIR] });
+	const dataDir = mkdtempSync(join(tmpdir(), 'alikassa-demo-'));
+	const payoutsCsv = join(dataDir, 'payouts.csv');
+	copyFileSync(PAYOUTS_CSV, payoutsCsv);
+	const userFolder = await N8nUserFolder.create(pkg, { readableDirs: [dataDir] });
 	try {
 		print(`AliKassa sandbox: ${sandbox.url}`);
 		await userFolder.importCredentials([sandboxCredential(sandbox.url)]);
 		await userFolder.importWorkflows([
-			pointWorkflowAt(loadExample(BATCH.file), {
-				sandboxUrl: sandbox.url,
-				payoutsCsv: PAYOUTS_CSV,
-			}),
+			pointWorkflowAt(loadExample(BATCH.file), { sandboxUrl: sandbox.url, payoutsCsv }),
 		]);
-		print(`Running examples/${BATCH.file} headless (n8n execute) on ${PAYOUTS_CSV}…`);
+		print(
+			`Running examples/${BATCH.file} headless (n8n execute) on a copy of examples/payouts.csv…`,
+		);
 		const first = await runBatch(userFolder, sandbox);
 		if (first === null) return 1;
 		print();
-		print('Running the batch again, as after a crash or a fixed row (a crashed execution keeps');
-		print('no data in n8n: running again is how to find out what was paid)…');
+		print('Fixing the refused row in the copy:');
+		fixRefusedRows(payoutsCsv).forEach((change) => print(`  ${change}`));
+		print('…and running the same batch again, as a person would after a stop or a crash');
+		print('(running again is how to find out what was paid; nothing is paid twice):');
 		const second = await runBatch(userFolder, sandbox);
 		if (second === null) return 1;
 		const problems = [...first, ...second];
@@ -251,6 +277,7 @@ async function main(): Promise<number> {
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
+		rmSync(dataDir, { recursive: true, force: true });
 	}
 }
 
