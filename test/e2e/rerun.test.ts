@@ -60,6 +60,11 @@ function batchWorkflow(id: string, csvFile: string, change?: (copy: Workflow) =>
 	return variant(example, id, change);
 }
 
+/** The next `times` payout requests are answered `delayMs` late, so that rows are in flight. */
+function delayPayouts(delayMs: number, times: number): void {
+	harness.sandbox.injectFault({ kind: 'latency', path: '/v1/payout', delayMs, times });
+}
+
 /** order_id → AliKassa id of every payout the sandbox holds for the batch. */
 function ledger(prefix: string): Map<string, number> {
 	const payouts = harness.sandbox.payouts().filter((payout) => payout.orderId.startsWith(prefix));
@@ -152,12 +157,7 @@ test(
 	'n8n killed (SIGKILL) in the middle of the batch: running it again pays only the unpaid rows and reports every row with its id',
 	async () => {
 		harness.writeDataFile(CRASH.csv, batchCsv(CRASH.prefix, CRASH.rows));
-		harness.sandbox.injectFault({
-			kind: 'latency',
-			path: '/v1/payout',
-			delayMs: CRASH_LATENCY_MS,
-			times: CRASH.rows,
-		});
+		delayPayouts(CRASH_LATENCY_MS, CRASH.rows);
 
 		const execution = await harness.n8n.startExecution(CRASH.id);
 		try {
@@ -190,12 +190,7 @@ test(
 	async () => {
 		const badOrderId = orderIdOfRow(STOP.prefix, STOP_BAD_ROW);
 		harness.writeDataFile(STOP.csv, batchCsv(STOP.prefix, STOP.rows, STOP_BAD_ROW));
-		harness.sandbox.injectFault({
-			kind: 'latency',
-			path: '/v1/payout',
-			delayMs: STOP_LATENCY_MS,
-			times: STOP.rows,
-		});
+		delayPayouts(STOP_LATENCY_MS, STOP.rows);
 
 		const stopped = await harness.n8n.execute(STOP.id);
 
