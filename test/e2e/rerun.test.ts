@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'timers/promises';
 import type { RecordedRequest } from '../../sandbox/server';
 
 import { EXAMPLES, loadExample, pointWorkflowAt } from '../../scripts/examples';
-import { nodeItems, type ExecutionRun, type Workflow } from '../../scripts/n8n';
+import { nodeItems, type Workflow } from '../../scripts/n8n';
 import { orderIdOf } from '../../scripts/sandboxProcess';
 import {
 	EXECUTION_TIMEOUT_MS,
@@ -25,8 +25,26 @@ import { expectNoSecrets } from '../support/sandboxCredentials';
 
 const { scheduledBatch } = EXAMPLES;
 
-const CRASH = { id: 'e2eRerunAfterCrash', csv: 'crash-batch.csv', prefix: 'e2e-crash-', rows: 60 };
-const STOP = { id: 'e2eRerunAfterStop', csv: 'stop-batch.csv', prefix: 'e2e-stop-', rows: 30 };
+interface Batch {
+	id: string;
+	csv: string;
+	/** of every order_id in the batch */
+	prefix: string;
+	rows: number;
+}
+
+const CRASH: Batch = {
+	id: 'e2eRerunAfterCrash',
+	csv: 'crash-batch.csv',
+	prefix: 'e2e-crash-',
+	rows: 60,
+};
+const STOP: Batch = {
+	id: 'e2eRerunAfterStop',
+	csv: 'stop-batch.csv',
+	prefix: 'e2e-stop-',
+	rows: 30,
+};
 /** The row of the stop batch whose service AliKassa refuses until it is fixed. */
 const STOP_BAD_ROW = 12;
 /** Each payout answers this late, so the batch is still going when n8n is killed. */
@@ -96,17 +114,19 @@ async function sandboxSettled(): Promise<void> {
 }
 
 /**
- * What a re-run must report: every row on the success output, paired with its row, with the id
- * the sandbox has for it, `alreadyCreated: true` exactly for the rows paid before the re-run.
+ * Runs the batch again without faults. It must pay every row still unpaid and report every row on
+ * the success output, paired with its row, with the id the sandbox has for it, and
+ * `alreadyCreated: true` exactly for the rows paid before.
  */
-function expectRerunReport(
-	run: ExecutionRun,
-	prefix: string,
-	rows: number,
-	paidBefore: Map<string, number>,
-): void {
+async function expectSafeRerun(batch: Batch, paidBefore: Map<string, number>): Promise<void> {
+	harness.sandbox.clearFaults();
+	const rerun = await harness.n8n.execute(batch.id);
+
+	expect(rerun.failed).toBe(false);
+	expectNoSecrets(rerun.output);
+	const { prefix, rows } = batch;
 	const paid = ledger(prefix);
-	const reported = nodeItems(run, scheduledBatch.payoutNode, 0).map((item) => ({
+	const reported = nodeItems(rerun.run, scheduledBatch.payoutNode, 0).map((item) => ({
 		row: item.pairedItem?.item,
 		order_id: item.json.order_id,
 		id: item.json.id,
@@ -122,7 +142,8 @@ function expectRerunReport(
 		};
 	});
 	expect(reported).toEqual(expected);
-	expect(nodeItems(run, scheduledBatch.payoutNode, 1)).toEqual([]);
+	expect(nodeItems(rerun.run, scheduledBatch.payoutNode, 1)).toEqual([]);
+	expect(paid.size).toBe(rows);
 	// The rows paid before keep the ids they had: the re-run created nothing new for them.
 	for (const [orderId, id] of paidBefore) expect(paid.get(orderId)).toBe(id);
 	expect(paidTwice(prefix)).toEqual([]);
@@ -174,13 +195,7 @@ test(
 		expect(paidBefore.size).toBeGreaterThanOrEqual(CRASH.rows / 3);
 		expect(paidBefore.size).toBeLessThan(CRASH.rows);
 
-		harness.sandbox.clearFaults();
-		const rerun = await harness.n8n.execute(CRASH.id);
-
-		expect(rerun.failed).toBe(false);
-		expectRerunReport(rerun.run, CRASH.prefix, CRASH.rows, paidBefore);
-		expect(ledger(CRASH.prefix).size).toBe(CRASH.rows);
-		expectNoSecrets(rerun.output);
+		await expectSafeRerun(CRASH, paidBefore);
 	},
 	EXECUTION_TIMEOUT_MS,
 );
@@ -209,14 +224,8 @@ test(
 		expect(paidBefore.size).toBeLessThan(STOP.rows - 1);
 		expectNoSecrets(stopped.output);
 
-		harness.sandbox.clearFaults();
 		harness.writeDataFile(STOP.csv, batchCsv(STOP.prefix, STOP.rows));
-		const rerun = await harness.n8n.execute(STOP.id);
-
-		expect(rerun.failed).toBe(false);
-		expectRerunReport(rerun.run, STOP.prefix, STOP.rows, paidBefore);
-		expect(ledger(STOP.prefix).size).toBe(STOP.rows);
-		expectNoSecrets(rerun.output);
+		await expectSafeRerun(STOP, paidBefore);
 	},
 	EXECUTION_TIMEOUT_MS,
 );
