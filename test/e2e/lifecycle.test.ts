@@ -92,7 +92,9 @@ beforeAll(async () => {
 					// Ends in 0002: the sandbox fails it.
 					number: '4111111111110002',
 					orderId: 'e2e-wait-0001',
-					options: { waitForFinalStatus: true, pollIntervalSeconds: 1, maxWaitSeconds: 120 },
+					waitForFinalStatus: true,
+					pollIntervalSeconds: 1,
+					maxWaitSeconds: 120,
 				},
 			],
 		]),

@@ -193,12 +193,14 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 		expect(result.errorOutput.map((item) => item.json)).toEqual([
 			{
 				...row('eo-2', { amount: '10.005' }),
-				error: expect.stringMatching(/^Order ID "eo-2": Amount "10.005" has more than 2 decimals/),
+				error: expect.stringMatching(
+					/^Not paid: Order ID "eo-2": Amount "10.005" has more than 2 decimals/,
+				),
 			},
 			{
 				...row('eo-3', { service: 'no_such_service' }),
 				error: expect.stringMatching(
-					/^Order ID "eo-3": AliKassa refused the request: service: The selected service is invalid/,
+					/^Not paid: Order ID "eo-3": AliKassa refused the request: service: The selected service is invalid/,
 				),
 			},
 		]);
@@ -253,7 +255,7 @@ describe('bad input: a clear error and nothing sent', () => {
 		});
 		expectSuccess(result);
 		expect(result.output[2].json.error).toMatch(
-			/Order ID "twice" is used twice in this run \(items 0 and 2\)/,
+			/^Not paid: Order ID "twice": the order ID is used twice in this run \(items 0 and 2\)/,
 		);
 		expect(payoutRequests().map((request) => JSON.parse(request.body).order_id)).toEqual([
 			'twice',
@@ -335,8 +337,8 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		sandbox().injectFault({ kind: 'http503', path: '/v1/payout/status', times: 100 });
 		const result = await createWithFault({ kind: 'reset', when: 'after' }, 'unknown-1');
 		expect(result.run.status).toBe('error');
-		expect(result.error!.description).toMatch(
-			/outcome is unknown and AliKassa could not be asked about order_id "unknown-1". Check it with Get Payout Status/,
+		expect(result.error!.message).toMatch(
+			/^Outcome unknown: Order ID "unknown-1": The connection to AliKassa broke during v1\/payout, and AliKassa could not be asked whether it has the payout \(AliKassa answered HTTP 503.*\)\. AliKassa may have taken it: check before paying again/,
 		);
 		expect(payoutRequests()).toHaveLength(1);
 	});
@@ -358,7 +360,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		});
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(
-			/AliKassa already has a different payout with order_id "reused-1" \(ID \d+, amount 500.00\)/,
+			/^Not paid: Order ID "reused-1": the order ID belongs to a different payout at AliKassa \(ID \d+, amount 500.00, not 600.00\)/,
 		);
 		expect(creationsPerOrderId().get('reused-1')).toBe(1);
 	});
@@ -372,13 +374,13 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		expect(creationsPerOrderId().get('rate-1')).toBe(1);
 	});
 
-	it('a fault that persists ends in a clear error that says nothing was paid', async () => {
+	it('a fault that persists ends in "Not paid" only after a last lookup that finds nothing', async () => {
 		const result = await createWithFault({ kind: 'http503', times: 100 }, 'down-1');
 		expect(result.run.status).toBe('error');
-		expect(result.error!.message).toMatch(/AliKassa answered HTTP 503/);
-		expect((result.error as NodeApiError).description).toMatch(
-			/Gave up after 3 attempts; AliKassa has no payout with order_id "down-1"/,
+		expect(result.error!.message).toMatch(
+			/^Not paid: Order ID "down-1": AliKassa answered HTTP 503: Service Unavailable; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
 		);
+		expect((result.error as NodeApiError).httpCode).toBe('503');
 		expect(creationsPerOrderId().get('down-1')).toBeUndefined();
 	});
 

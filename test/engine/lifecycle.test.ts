@@ -110,7 +110,9 @@ describe('Create Payout → Wait for Final Status', () => {
 			...payout,
 			orderId: 'wait-1',
 			number: '4000000000000002',
-			options: { waitForFinalStatus: true, pollIntervalSeconds: 0.1, maxWaitSeconds: 10 },
+			waitForFinalStatus: true,
+			pollIntervalSeconds: 0.1,
+			maxWaitSeconds: 10,
 		});
 		expect(result.error).toBeUndefined();
 		expect(result.output[0].json).toMatchObject({
@@ -128,7 +130,9 @@ describe('Create Payout → Wait for Final Status', () => {
 				parameters: {
 					...payout,
 					orderId: 'wait-2',
-					options: { waitForFinalStatus: true, pollIntervalSeconds: 0.2, maxWaitSeconds: 1 },
+					waitForFinalStatus: true,
+					pollIntervalSeconds: 0.2,
+					maxWaitSeconds: 1,
 				},
 				credentials: sandboxCredentials(slowSandbox.url),
 			});
@@ -138,7 +142,9 @@ describe('Create Payout → Wait for Final Status', () => {
 				id: expect.any(Number),
 				payment_status: 'wait',
 				isFinal: false,
-				note: expect.stringMatching(/The payout exists; check it later with Get Payout Status/),
+				note: expect.stringMatching(
+					/The payout exists \(ID \d+\); check it later with Get Payout Status/,
+				),
 			});
 		} finally {
 			await slowSandbox.close();

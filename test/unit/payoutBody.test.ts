@@ -65,31 +65,38 @@ describe('buildPayoutBody', () => {
 		).toEqual(['amount', 'number', 'order_id', 'service']);
 	});
 
+	it('counts the Order ID in characters as PHP does: 128 emoji are 128, not 256', () => {
+		expect(buildPayoutBody({ ...minimal, orderId: '🙂'.repeat(128) }).order_id).toBe(
+			'🙂'.repeat(128),
+		);
+	});
+
 	it('takes a number from a sheet as text, but refuses one that lost digits', () => {
 		expect(buildPayoutBody({ ...minimal, number: 79005554455 }).number).toBe('79005554455');
-		expect(refusal({ ...minimal, number: 4111111111111111111 }).field).toBe('number');
+		expect(refusal({ ...minimal, number: 4111111111111111111 }).parameter).toBe('Number');
 	});
 
 	it.each([
-		[{ amount: '10.005' }, 'amount', /more than 2 decimals/],
-		[{ number: '' }, 'number', /Number is empty/],
-		[{ number: '   ' }, 'number', /Number is empty/],
-		[{ orderId: 'x'.repeat(129) }, 'orderId', /129 characters long; AliKassa allows at most 128/],
-		[{ orderId: undefined }, 'orderId', /Order ID must be text/],
-		[{ service: 's'.repeat(101) }, 'service', /at most 100/],
-		[{ notificationEndpointId: 2.5 }, 'notificationEndpointId', /whole positive number/],
-		[{ notificationEndpointId: 'five' }, 'notificationEndpointId', /whole positive number/],
-		[{ notificationEndpointId: -1 }, 'notificationEndpointId', /whole positive number/],
-		[{ notificationEndpointUrl: 'ftp://x' }, 'notificationEndpointUrl', /http\(s\) URL/],
-		[{ customerEmail: 'nope' }, 'customerEmail', /not an email/],
-		[{ customerPhone: '+7 (900) 111' }, 'customerPhone', /digits only/],
-		[{ cardExpMonth: '13' }, 'cardExpMonth', /01 to 12/],
-		[{ cardExpYear: '2027' }, 'cardExpYear', /at most 2|two digits/],
-		[{ cardCountry: 'de' }, 'cardCountry', /ISO 3166-1/],
-		[{ cardRecipientBirthDate: '15.12.1999' }, 'cardRecipientBirthDate', /YYYY-MM-DD/],
-	])('%p is refused on %s', (change, field, message) => {
+		[{ amount: '10.005' }, 'Amount', /more than 2 decimals/],
+		[{ number: '' }, 'Number', /Number is empty/],
+		[{ number: '   ' }, 'Number', /Number is empty/],
+		[{ orderId: 'x'.repeat(129) }, 'Order ID', /129 characters long; AliKassa allows at most 128/],
+		[{ orderId: '🙂'.repeat(129) }, 'Order ID', /129 characters long; AliKassa allows at most 128/],
+		[{ orderId: undefined }, 'Order ID', /Order ID must be text/],
+		[{ service: 's'.repeat(101) }, 'Service', /at most 100/],
+		[{ notificationEndpointId: 2.5 }, 'Notification Endpoint ID', /whole positive number/],
+		[{ notificationEndpointId: 'five' }, 'Notification Endpoint ID', /whole positive number/],
+		[{ notificationEndpointId: -1 }, 'Notification Endpoint ID', /whole positive number/],
+		[{ notificationEndpointUrl: 'ftp://x' }, 'Notification Endpoint URL', /http\(s\) URL/],
+		[{ customerEmail: 'nope' }, 'Customer Email', /not an email/],
+		[{ customerPhone: '+7 (900) 111' }, 'Customer Phone', /digits only/],
+		[{ cardExpMonth: '13' }, 'Card Expiry Month', /01 to 12/],
+		[{ cardExpYear: '2027' }, 'Card Expiry Year', /at most 2|two digits/],
+		[{ cardCountry: 'de' }, 'Card Country', /ISO 3166-1/],
+		[{ cardRecipientBirthDate: '15.12.1999' }, 'Card Recipient Birth Date', /YYYY-MM-DD/],
+	])('%p is refused on %s', (change, parameter, message) => {
 		const error = refusal({ ...minimal, ...change });
-		expect(error.field).toBe(field);
+		expect(error.parameter).toBe(parameter);
 		expect(error.message).toMatch(message);
 	});
 });

@@ -26,3 +26,32 @@ export const timeoutOption: INodeProperties = {
 	description:
 		'How long to wait for AliKassa to answer one request. A payout that times out is looked up by its order ID before it is ever sent again.',
 };
+
+/** The Options collection of an operation. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options,
+	};
+}
+
+/** Order ID, as Create Payout and Get Payout Status both ask for it. */
+export function orderIdField(
+	description: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties {
+	return {
+		displayName: 'Order ID',
+		name: 'orderId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'order-1001',
+		description,
+		...extra,
+	};
+}

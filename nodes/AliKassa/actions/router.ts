@@ -2,8 +2,10 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../core/concurrency';
+import type { AliKassaCredentials } from '../core/credentials';
+import { outcomeMessage } from '../core/outcome';
 import { loadCredentials } from '../transport';
-import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../core/defaults';
+import { readConcurrency } from './options';
 import * as payout from './payout';
 import type { PayoutRun } from './payoutRun';
 
@@ -39,6 +41,23 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
+/**
+ * What a node that stops at a failed payout row must say: n8n drops its output, so the message
+ * is all the person sees of the rows that were paid meanwhile.
+ */
+function stoppedBatchMessage(message: string, paid: number, started: number, total: number) {
+	const notSent = total - started;
+	return `${message} Before the node stopped, ${paid} of ${total} rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe: rows already paid come back with alreadyCreated: true and only the others are sent.`;
+}
+
+/** Nothing is sent when the credential or the run's settings are wrong. */
+async function prepareRun(
+	context: IExecuteFunctions,
+): Promise<{ credentials: AliKassaCredentials; concurrency: number }> {
+	const concurrency = readConcurrency(context);
+	return { credentials: await loadCredentials(context), concurrency };
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
@@ -46,23 +65,49 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!execute) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
-	const run: PayoutRun = { credentials: await loadCredentials(this), orderIdItems: new Map() };
-	const concurrency = Math.min(
-		MAX_CONCURRENCY,
-		Math.max(1, Number(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY))),
-	);
-
+	const movesMoney = operation === 'create';
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
-	const output = await mapWithConcurrency(items.length, concurrency, async (itemIndex) => {
-		try {
-			const json = await execute.call(this, itemIndex, run);
-			return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
-		} catch (error) {
-			const nodeError = asNodeError(this, error, itemIndex);
-			if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
-			throw nodeError;
+	let prepared;
+	try {
+		prepared = await prepareRun(this);
+	} catch (error) {
+		const nodeError = asNodeError(this, error, 0);
+		if (movesMoney)
+			nodeError.message = outcomeMessage({ kind: 'notPaid', reason: nodeError.message }, undefined);
+		if (!this.continueOnFail()) throw nodeError;
+		return [items.map((_, itemIndex) => errorItem(nodeError, itemIndex, toErrorOutput))];
+	}
+	const run: PayoutRun = { credentials: prepared.credentials, orderIdItems: new Map() };
+
+	let started = 0;
+	let succeeded = 0;
+	try {
+		const output = await mapWithConcurrency(
+			items.length,
+			prepared.concurrency,
+			async (itemIndex) => {
+				started++;
+				try {
+					const json = await execute.call(this, itemIndex, run);
+					succeeded++;
+					return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
+				} catch (error) {
+					const nodeError = asNodeError(this, error, itemIndex);
+					if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
+					throw nodeError;
+				}
+			},
+		);
+		return [output];
+	} catch (error) {
+		if (
+			movesMoney &&
+			items.length > 1 &&
+			(error instanceof NodeApiError || error instanceof NodeOperationError)
+		) {
+			error.message = stoppedBatchMessage(error.message, succeeded, started, items.length);
 		}
-	});
-	return [output];
+		throw error;
+	}
 }

@@ -40,10 +40,10 @@ export type PayoutBody = {
 	customer_code?: string;
 };
 
-/** Names the field in the node's own words so the user finds it. */
+/** Names the parameter by its display name ("Order ID") so the user finds it. */
 export class PayoutInputError extends Error {
 	constructor(
-		readonly field: string,
+		readonly parameter: string,
 		message: string,
 	) {
 		super(message);
@@ -52,11 +52,18 @@ export class PayoutInputError extends Error {
 
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
-function text(field: string, label: string, value: unknown, maxLength: number): string {
+/** Characters as PHP's mb_strlen (and so AliKassa's max rule) counts them: an emoji is one. */
+function characterCount(text: string): number {
+	let count = 0;
+	for (const _ of text) count++;
+	return count;
+}
+
+function text(label: string, value: unknown, maxLength: number): string {
 	if (typeof value === 'number') {
 		if (!Number.isSafeInteger(value)) {
 			throw new PayoutInputError(
-				field,
+				label,
 				`${label} ${value} lost digits as a number; pass it as text (for example with a String() expression)`,
 			);
 		}
@@ -64,32 +71,32 @@ function text(field: string, label: string, value: unknown, maxLength: number): 
 	}
 	if (typeof value !== 'string') {
 		throw new PayoutInputError(
-			field,
+			label,
 			`${label} must be text, got ${isBlank(value) ? 'nothing' : typeof value}`,
 		);
 	}
 	const trimmed = value.trim();
-	if (trimmed === '') throw new PayoutInputError(field, `${label} is empty`);
-	if (trimmed.length > maxLength) {
+	if (trimmed === '') throw new PayoutInputError(label, `${label} is empty`);
+	const length = characterCount(trimmed);
+	if (length > maxLength) {
 		throw new PayoutInputError(
-			field,
-			`${label} is ${trimmed.length} characters long; AliKassa allows at most ${maxLength}`,
+			label,
+			`${label} is ${length} characters long; AliKassa allows at most ${maxLength}`,
 		);
 	}
 	return trimmed;
 }
 
 function optionalText(
-	field: string,
 	label: string,
 	value: unknown,
 	maxLength: number,
 	pattern?: [RegExp, string],
 ) {
 	if (isBlank(value)) return undefined;
-	const result = text(field, label, value, maxLength);
+	const result = text(label, value, maxLength);
 	if (pattern && !pattern[0].test(result))
-		throw new PayoutInputError(field, `${label} "${result}" ${pattern[1]}`);
+		throw new PayoutInputError(label, `${label} "${result}" ${pattern[1]}`);
 	return result;
 }
 
@@ -98,7 +105,7 @@ function endpointId(value: unknown): number | undefined {
 	const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) {
 		throw new PayoutInputError(
-			'notificationEndpointId',
+			'Notification Endpoint ID',
 			`Notification Endpoint ID must be a whole positive number (the id from the cabinet), got ${JSON.stringify(value)}`,
 		);
 	}
@@ -107,21 +114,20 @@ function endpointId(value: unknown): number | undefined {
 
 function extraFields(input: PayoutInput): PayoutExtra | undefined {
 	const extra: PayoutExtra = {
-		card_exp_year: optionalText('cardExpYear', 'Card Expiry Year', input.cardExpYear, 2, [
+		card_exp_year: optionalText('Card Expiry Year', input.cardExpYear, 2, [
 			/^\d{2}$/,
 			'must be two digits, such as "27"',
 		]),
-		card_exp_month: optionalText('cardExpMonth', 'Card Expiry Month', input.cardExpMonth, 2, [
+		card_exp_month: optionalText('Card Expiry Month', input.cardExpMonth, 2, [
 			/^(0[1-9]|1[0-2])$/,
 			'must be two digits from 01 to 12',
 		]),
-		card_holder: optionalText('cardHolder', 'Card Holder', input.cardHolder, 100),
-		card_country: optionalText('cardCountry', 'Card Country', input.cardCountry, 2, [
+		card_holder: optionalText('Card Holder', input.cardHolder, 100),
+		card_country: optionalText('Card Country', input.cardCountry, 2, [
 			/^[A-Z]{2}$/,
 			'must be a two-letter ISO 3166-1 code in capitals, such as "DE"',
 		]),
 		card_recipient_birth_date: optionalText(
-			'cardRecipientBirthDate',
 			'Card Recipient Birth Date',
 			input.cardRecipientBirthDate,
 			10,
@@ -138,32 +144,31 @@ export function buildPayoutBody(input: PayoutInput): PayoutBody {
 	try {
 		amount = formatAmount(input.amount);
 	} catch (error) {
-		if (error instanceof AmountError) throw new PayoutInputError('amount', error.message);
+		if (error instanceof AmountError) throw new PayoutInputError('Amount', error.message);
 		throw error;
 	}
 	const body: PayoutBody = {
 		amount,
-		number: text('number', 'Number', input.number, 255),
-		order_id: text('orderId', 'Order ID', input.orderId, 128),
-		service: text('service', 'Service', input.service, 100),
+		number: text('Number', input.number, 255),
+		order_id: text('Order ID', input.orderId, 128),
+		service: text('Service', input.service, 100),
 		notification_endpoint_id: endpointId(input.notificationEndpointId),
 		notification_endpoint_url: optionalText(
-			'notificationEndpointUrl',
 			'Notification Endpoint URL',
 			input.notificationEndpointUrl,
 			255,
 			[/^https?:\/\/\S+$/, 'must be an http(s) URL'],
 		),
 		extra: extraFields(input),
-		customer_phone: optionalText('customerPhone', 'Customer Phone', input.customerPhone, 32, [
+		customer_phone: optionalText('Customer Phone', input.customerPhone, 32, [
 			/^\+?\d{5,20}$/,
 			'must be digits only, such as 79001112233',
 		]),
-		customer_email: optionalText('customerEmail', 'Customer Email', input.customerEmail, 255, [
+		customer_email: optionalText('Customer Email', input.customerEmail, 255, [
 			/^[^\s@]+@[^\s@]+\.[^\s@]+$/,
 			'is not an email address',
 		]),
-		customer_code: optionalText('customerCode', 'Customer Code', input.customerCode, 64),
+		customer_code: optionalText('Customer Code', input.customerCode, 64),
 	};
 	return Object.fromEntries(
 		Object.entries(body).filter(([, value]) => value !== undefined),

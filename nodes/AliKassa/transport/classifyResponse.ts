@@ -25,6 +25,16 @@ function retryAfterMs(headers: IDataObject | undefined): number | undefined {
 	return seconds * 1000;
 }
 
+function locationHost(headers: IDataObject | undefined): string {
+	const location = headers?.location;
+	if (typeof location !== 'string' || location === '') return 'nowhere (no Location)';
+	try {
+		return new URL(location).host;
+	} catch {
+		return 'the same host';
+	}
+}
+
 function excerpt(text: string): string {
 	const flat = text.replace(/\s+/g, ' ').trim();
 	return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
@@ -49,6 +59,15 @@ export function classifyResponse(
 			};
 		}
 		if (fieldErrors === undefined) return undefined;
+	}
+	if (statusCode >= 300 && statusCode < 400) {
+		return {
+			...details,
+			kind: statusCode === 303 ? 'seeOther' : 'redirected',
+			message: `AliKassa answered ${path} with a redirect (HTTP ${statusCode}) to ${locationHost(headers)}, which was not followed`,
+			description:
+				'Signed requests go only to the Base URL of the credential. Check the Base URL, or whether a proxy redirects requests.',
+		};
 	}
 	if (statusCode === 400 || statusCode === 422 || (statusCode < 300 && fieldErrors)) {
 		return {

@@ -1,13 +1,16 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { isOutcomeUnknown, type ApiFailure, type FailureKind } from './failure';
+import { isOutcomeUnknown, isWorthAskingAgain, type ApiFailure, type FailureKind } from './failure';
 
 /** An ApiFailure as n8n shows it, keeping the failure's kind for the payout logic. */
 export class AliKassaApiError extends NodeApiError {
 	readonly kind: FailureKind;
 
 	readonly outcomeUnknown: boolean;
+
+	/** A fault that asking again may get past (not a refusal, not a redirect) */
+	readonly worthAskingAgain: boolean;
 
 	readonly retryAfterMs?: number;
 
@@ -33,6 +36,7 @@ export class AliKassaApiError extends NodeApiError {
 		this.name = 'NodeApiError';
 		this.kind = failure.kind;
 		this.outcomeUnknown = isOutcomeUnknown(failure.kind);
+		this.worthAskingAgain = isWorthAskingAgain(failure.kind);
 		this.retryAfterMs = failure.retryAfterMs;
 		this.responseBody = failure.body;
 	}

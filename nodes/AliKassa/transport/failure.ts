@@ -11,17 +11,36 @@ export type FailureKind =
 	| 'timeout'
 	| 'connectionLost'
 	| 'unreachable'
-	| 'notJson';
+	| 'notJson'
+	/** a 3xx, not followed: signed requests go only to the Base URL */
+	| 'redirected'
+	/** 303 See Other: the answer of a server that processed a POST */
+	| 'seeOther';
 
 const OUTCOME_UNKNOWN: ReadonlySet<FailureKind> = new Set([
 	'serverError',
 	'timeout',
 	'connectionLost',
 	'notJson',
+	'seeOther',
+]);
+
+/** Kinds that asking again may get past. */
+const WORTH_ASKING_AGAIN: ReadonlySet<FailureKind> = new Set([
+	'serverError',
+	'timeout',
+	'connectionLost',
+	'notJson',
+	'rateLimited',
+	'unreachable',
 ]);
 
 export function isOutcomeUnknown(kind: FailureKind): boolean {
 	return OUTCOME_UNKNOWN.has(kind);
+}
+
+export function isWorthAskingAgain(kind: FailureKind): boolean {
+	return WORTH_ASKING_AGAIN.has(kind);
 }
 
 /** A failed request in plain words, independent of how the request was made. */

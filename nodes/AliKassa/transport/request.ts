@@ -33,6 +33,9 @@ export async function aliKassaApiRequest(
 		timeout: timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// A signed body is as good as money: it goes to the Base URL and nowhere else.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
 	};
 	let response: FullResponse;
 	try {

@@ -1,21 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_SECONDS } from '../../core/defaults';
 import { aliKassaApiRequest } from '../../transport';
-import { timeoutOption } from '../common.descriptions';
+import { optionsCollection, timeoutOption } from '../common.descriptions';
+import { readTimeoutMs } from '../options';
 import type { PayoutRun } from '../payoutRun';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [timeoutOption],
-	},
-];
+const properties: INodeProperties[] = [optionsCollection([timeoutOption])];
 
 export const description = updateDisplayOptions(
 	{ show: { operation: ['getBalance'] } },
@@ -27,16 +18,11 @@ export async function execute(
 	itemIndex: number,
 	run: PayoutRun,
 ): Promise<IDataObject> {
-	const { timeoutSeconds = DEFAULT_TIMEOUT_SECONDS } = this.getNodeParameter(
-		'options',
-		itemIndex,
-		{},
-	) as IDataObject;
 	// AliKassa's PHP sample signs json_encode([]) for the balance.
 	return await aliKassaApiRequest.call(this, run.credentials, {
 		path: 'v1/account/balance',
 		body: [],
 		itemIndex,
-		timeoutMs: Number(timeoutSeconds) * 1000,
+		timeoutMs: readTimeoutMs(this, itemIndex),
 	});
 }

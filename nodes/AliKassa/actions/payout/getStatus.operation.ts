@@ -1,8 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUT_SECONDS } from '../../core/defaults';
-import { concurrencyOption, timeoutOption } from '../common.descriptions';
+import {
+	concurrencyOption,
+	optionsCollection,
+	orderIdField,
+	timeoutOption,
+} from '../common.descriptions';
+import { readTimeoutMs } from '../options';
 import { withOrderId, type PayoutRun } from '../payoutRun';
 import { fetchPayoutStatus, type PayoutLookup } from './payoutStatus';
 
@@ -31,24 +36,10 @@ const properties: INodeProperties[] = [
 		description: 'ID of the payout in AliKassa',
 		displayOptions: { show: { lookupBy: ['id'] } },
 	},
-	{
-		displayName: 'Order ID',
-		name: 'orderId',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: '={{ $json.order_id }}',
-		description: 'Your order ID of the payout',
+	orderIdField('Your order ID of the payout', {
 		displayOptions: { show: { lookupBy: ['orderId'] } },
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [concurrencyOption, timeoutOption],
-	},
+	}),
+	optionsCollection([concurrencyOption, timeoutOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['getStatus'] } }, properties);
@@ -62,8 +53,14 @@ function readLookup(context: IExecuteFunctions, itemIndex: number): PayoutLookup
 		return { order_id: orderId };
 	}
 	const raw = context.getNodeParameter('payoutId', itemIndex);
-	const id = typeof raw === 'number' ? raw : Number(String(raw).trim());
-	if (!Number.isSafeInteger(id) || id <= 0 || String(raw).trim() === '') {
+	// Digits only: Number() would also read "0x5F5E7F4" or "1.00001524e8" as another payout's id.
+	const id =
+		typeof raw === 'number'
+			? raw
+			: /^\d+$/.test(String(raw).trim())
+				? Number(String(raw).trim())
+				: NaN;
+	if (!Number.isSafeInteger(id) || id <= 0) {
 		throw new NodeOperationError(
 			context.getNode(),
 			`Payout ID must be AliKassa's numeric ID, got "${String(raw)}"`,
@@ -82,17 +79,12 @@ export async function execute(
 	run: PayoutRun,
 ): Promise<IDataObject> {
 	const lookup = readLookup(this, itemIndex);
-	const { timeoutSeconds = DEFAULT_TIMEOUT_SECONDS } = this.getNodeParameter(
-		'options',
-		itemIndex,
-		{},
-	) as IDataObject;
 	const status = await fetchPayoutStatus(
 		this,
 		run.credentials,
 		lookup,
 		itemIndex,
-		Number(timeoutSeconds) * 1000,
+		readTimeoutMs(this, itemIndex),
 	);
 	if (status === null) {
 		const what = 'id' in lookup ? `ID ${lookup.id}` : `order ID "${lookup.order_id}"`;

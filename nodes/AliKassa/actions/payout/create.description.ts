@@ -1,0 +1,167 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import {
+	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_POLL_INTERVAL_SECONDS,
+	MAX_MAX_WAIT_SECONDS,
+	MAX_POLL_INTERVAL_SECONDS,
+} from '../../core/defaults';
+import {
+	concurrencyOption,
+	optionsCollection,
+	orderIdField,
+	timeoutOption,
+} from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Amount',
+		name: 'amount',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '1000.44',
+		description:
+			'Amount in the account currency: a number or text with a dot and at most 2 decimals. Never rounded.',
+	},
+	{
+		displayName: 'Number',
+		name: 'number',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: '4111111111111111',
+		description: 'Card, account or phone number to pay to',
+	},
+	orderIdField(
+		'Your unique ID for this payout (at most 128 characters). AliKassa refuses a repeated one, so take it from your data, not from the time: then re-running a batch can never pay twice.',
+	),
+	{
+		displayName: 'Service',
+		name: 'service',
+		type: 'string',
+		default: 'payment_card_rub',
+		required: true,
+		placeholder: 'payment_card_rub',
+		description:
+			'Payout service code from the AliKassa cabinet, such as payment_card_rub or payment_card_sbp_rub',
+	},
+	{
+		displayName: 'Wait for Final Status',
+		name: 'waitForFinalStatus',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether to poll the payout status after creating it and output the final status (paid, cancel or fail)',
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_POLL_INTERVAL_SECONDS, numberPrecision: 0 },
+		default: DEFAULT_POLL_INTERVAL_SECONDS,
+		displayOptions: { show: { waitForFinalStatus: [true] } },
+		description: 'How often to ask AliKassa for the status while waiting',
+	},
+	{
+		displayName: 'Max Wait (Seconds)',
+		name: 'maxWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_MAX_WAIT_SECONDS, numberPrecision: 0 },
+		default: DEFAULT_MAX_WAIT_SECONDS,
+		displayOptions: { show: { waitForFinalStatus: [true] } },
+		description:
+			'Longest time to wait for the final status; then the item carries the last status with isFinal false and a note',
+	},
+	{
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [
+			{
+				displayName: 'Card Country',
+				name: 'cardCountry',
+				type: 'string',
+				default: '',
+				placeholder: 'DE',
+				description: 'Extra card data (EUR accounts): ISO 3166-1 alpha-2 country of the card',
+			},
+			{
+				displayName: 'Card Expiry Month',
+				name: 'cardExpMonth',
+				type: 'string',
+				default: '',
+				placeholder: '01',
+				description: 'Extra card data (EUR accounts): two digits',
+			},
+			{
+				displayName: 'Card Expiry Year',
+				name: 'cardExpYear',
+				type: 'string',
+				default: '',
+				placeholder: '27',
+				description: 'Extra card data (EUR accounts): two digits',
+			},
+			{
+				displayName: 'Card Holder',
+				name: 'cardHolder',
+				type: 'string',
+				default: '',
+				description: 'Extra card data (EUR accounts): name on the card',
+			},
+			{
+				displayName: 'Card Recipient Birth Date',
+				name: 'cardRecipientBirthDate',
+				type: 'string',
+				default: '',
+				placeholder: '1999-12-15',
+				description: 'Extra card data (EUR accounts): YYYY-MM-DD',
+			},
+			{
+				displayName: 'Customer Code',
+				name: 'customerCode',
+				type: 'string',
+				default: '',
+				placeholder: '100000000111',
+				description: 'Bank ID of the recipient for SBP payouts (payment_card_sbp_rub)',
+			},
+			{
+				displayName: 'Customer Email',
+				name: 'customerEmail',
+				type: 'string',
+				placeholder: 'name@email.com',
+				default: '',
+			},
+			{
+				displayName: 'Customer Phone',
+				name: 'customerPhone',
+				type: 'string',
+				default: '',
+				placeholder: '79001112233',
+			},
+			{
+				displayName: 'Notification Endpoint ID',
+				name: 'notificationEndpointId',
+				type: 'number',
+				default: 0,
+				description:
+					'ID of a notification endpoint set up in the cabinet; AliKassa notifies it when the status changes',
+			},
+			{
+				displayName: 'Notification Endpoint URL',
+				name: 'notificationEndpointUrl',
+				type: 'string',
+				default: '',
+				placeholder: 'https://example.com/webhook/alikassa',
+				description:
+					'URL AliKassa calls once the status is final, for example the Production URL of an AliKassa Trigger',
+			},
+		],
+	},
+	optionsCollection([concurrencyOption, timeoutOption]),
+];
+
+export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);
