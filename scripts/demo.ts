@@ -213,7 +213,7 @@ async function runBatch(
 	if (problems.length === 0) {
 		print('  OK: every good row reached AliKassa once with a valid signature and was paid once,');
 		print('      each reported with its id (already created if an earlier run paid it);');
-		print('      a bad row failed as "Not paid"; nothing was paid twice.');
+		print('      every refused row said "Not paid"; nothing was paid twice.');
 	} else {
 		problems.forEach((problem) => print(`  PROBLEM: ${problem}`));
 	}
