@@ -531,9 +531,15 @@ function countInto<K>(counts: Map<K, number>, key: K, times = 1): void {
 	counts.set(key, (counts.get(key) ?? 0) + times);
 }
 
-/** An error message without what differs from row to row, so that alike ones count together. */
+/**
+ * An error message without what differs from row to row, so that alike ones count together, and
+ * without the advice every "Outcome unknown" message ends with.
+ */
 const messageShape = (message: string) =>
-	message.replace(/"bench-[^"]*"/g, '"…"').replace(/\b\d{9,}\b/g, 'N');
+	message
+		.replace(/"bench-[^"]*"/g, '"…"')
+		.replace(/\b\d{9,}\b/g, 'N')
+		.replace(/\. AliKassa may have taken it: .*$/, '. …');
 
 interface FaultScenario {
 	label: string;
