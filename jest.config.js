@@ -3,9 +3,12 @@ const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] };
 const common = {
 	testEnvironment: 'node',
 	transform: tsJest,
-	setupFiles: ['<rootDir>/test/setup/env.ts'],
+	// After the framework, for afterAll; still before the test file loads n8n-core.
+	setupFilesAfterEnv: ['<rootDir>/test/setup/env.ts'],
 };
 module.exports = {
+	globalSetup: '<rootDir>/test/setup/globalSetup.ts',
+	globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
 	projects: [
 		{ ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
 		{ ...common, displayName: 'engine', testMatch: ['<rootDir>/test/engine/**/*.test.ts'] },

@@ -349,8 +349,13 @@ export class N8nUserFolder {
 		for (const name of Object.keys(inherited)) {
 			if (N8N_ENV_PREFIXES.test(name)) delete inherited[name];
 		}
+		// n8n keeps some files in the temp folder whatever its settings (n8nDataTableUploads): one
+		// inside the user folder goes away with it.
+		const temp = join(this.path, 'tmp');
+		mkdirSync(temp, { recursive: true });
 		return {
 			...inherited,
+			TMPDIR: temp,
 			N8N_USER_FOLDER: this.path,
 			DB_TYPE: 'sqlite',
 			N8N_PORT: String(this.port),

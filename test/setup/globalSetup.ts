@@ -1,0 +1,3 @@
+import { giveTheRunItsOwnTempFolder } from './tempFolder';
+
+export default giveTheRunItsOwnTempFolder;

@@ -1,0 +1,3 @@
+import { failIfSomethingWasLeftBehind } from './tempFolder';
+
+export default failIfSomethingWasLeftBehind;
