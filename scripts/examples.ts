@@ -60,6 +60,20 @@ export const EXAMPLES = {
 		/** Fixed in the file, so that the trigger's Production URL is known before n8n runs. */
 		webhookId: '5e0c8a3d-2b7f-4d19-a6e4-9c1b3f7d2e80',
 		branchOfStatus: { paid: 'Paid', cancel: 'Cancelled', fail: 'Failed' },
+		claimNode: 'Claim (payout, status)',
+		alreadyHandledNode: 'Already handled',
+	},
+	queuePayChunk: {
+		file: 'queue-pay-chunk.json',
+		id: 'aliKassaPayChunk',
+		webhookPath: 'alikassa-pay-chunk',
+		payoutNode: 'Create Payouts',
+	},
+	queueSplitBatch: {
+		file: 'queue-split-batch.json',
+		id: 'aliKassaSplitBatch',
+		chunksNode: 'Chunks',
+		payChunkNode: 'Pay chunk',
 	},
 } as const;
 
@@ -101,6 +115,41 @@ export function allExamples(sandboxUrl: string): Workflow[] {
  */
 export function triggerProductionUrl(n8nUrl: string, webhookId: string): string {
 	return `${n8nUrl}/webhook/${webhookId}/alikassa`;
+}
+
+/** The Postgres credential of the notification example's claim table. */
+export const CLAIMS_CREDENTIAL = {
+	id: 'aliKassaClaimsDb01',
+	name: 'AliKassa notification claims',
+} as const;
+
+/**
+ * The table the notification example claims each (payout, status) in: the primary key makes
+ * `INSERT … ON CONFLICT DO NOTHING RETURNING` return a row to exactly one of any number of
+ * executions running at the same moment. The README shows the same statement.
+ */
+export const CLAIMS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS alikassa_notifications (
+  payout_id      bigint      NOT NULL,
+  payment_status text        NOT NULL,
+  order_id       text,
+  received_at    timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (payout_id, payment_status)
+)`;
+
+/** n8n's Postgres credential for the claim table in `database` on the local PostgreSQL. */
+export function claimsCredential(database: string): CredentialToImport {
+	return {
+		...CLAIMS_CREDENTIAL,
+		type: 'postgres',
+		data: {
+			host: '127.0.0.1',
+			port: '5432',
+			database,
+			user: 'postgres',
+			password: '',
+			ssl: 'disable',
+		},
+	};
 }
 
 /** What a user would paste into the AliKassa Trigger's credential. */

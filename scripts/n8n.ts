@@ -467,13 +467,18 @@ export class N8nUserFolder {
 		};
 	}
 
-	/** `n8n start`, resolved once the REST API answers. */
-	async start(onLine?: (line: string) => void): Promise<N8nServer> {
-		const service = new Service('n8n', process.execPath, [N8N_CLI, 'start'], {
+	/** A long-running n8n command in this folder (`start`, `worker`, `webhook`), not waited for. */
+	async serve(command: string, onLine?: (line: string) => void, name = 'n8n'): Promise<Service> {
+		return new Service(name, process.execPath, [N8N_CLI, command], {
 			cwd: this.path,
 			env: await this.env(),
 			onLine,
 		});
+	}
+
+	/** `n8n start`, resolved once the REST API answers. */
+	async start(onLine?: (line: string) => void): Promise<N8nServer> {
+		const service = await this.serve('start', onLine);
 		const server = new N8nServer(service, this.url);
 		try {
 			await service.waitUntil(

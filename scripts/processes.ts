@@ -139,6 +139,15 @@ export class Service {
 		return this.ending !== null;
 	}
 
+	get pid(): number | undefined {
+		return this.child.pid;
+	}
+
+	/** Sends a signal without waiting: SIGKILL a busy n8n worker to see what it leaves behind. */
+	kill(signal: NodeJS.Signals): void {
+		if (!this.hasExited) this.child.kill(signal);
+	}
+
 	/** Resolves once the child has gone, with how: "n8n exited with 1". */
 	async whenEnded(): Promise<string> {
 		await this.exited;

@@ -22,6 +22,8 @@ export interface SandboxProcessOptions {
 	port?: number;
 	/** Called with every line the sandbox prints; without it, it runs with --quiet. */
 	onLine?: (line: string) => void;
+	/** Delay of every API answer, like a remote AliKassa; left out, the CLI's default applies. */
+	latencyMs?: number;
 }
 
 export class SandboxProcess {
@@ -31,8 +33,18 @@ export class SandboxProcess {
 	) {}
 
 	/** Needs a build: `npm run build` makes dist/sandbox/cli.js. */
-	static async start({ port = 0, onLine }: SandboxProcessOptions = {}): Promise<SandboxProcess> {
-		const args = [SANDBOX_CLI, '--port', String(port), ...(onLine ? [] : ['--quiet'])];
+	static async start({
+		port = 0,
+		onLine,
+		latencyMs,
+	}: SandboxProcessOptions = {}): Promise<SandboxProcess> {
+		const args = [
+			SANDBOX_CLI,
+			'--port',
+			String(port),
+			...(latencyMs === undefined ? [] : ['--latency-ms', String(latencyMs)]),
+			...(onLine ? [] : ['--quiet']),
+		];
 		const service = new Service('AliKassa sandbox', process.execPath, args, {
 			cwd: REPO_ROOT,
 			env: childEnv(),

@@ -7,18 +7,23 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
+import { fetchPayoutStatus } from './actions/payout/payoutStatus';
+import { CONFIRM_TIMEOUT_SECONDS } from './core/defaults';
 import {
+	disagreement,
 	loadPublicKey,
 	normalizeNotification,
 	PublicKeyError,
 	verifyNotification,
+	type Notification,
 } from './core/notification';
+import { AliKassaApiError, CREDENTIAL_TYPE, loadCredentials } from './transport';
 
 const STATUS_OPTIONS = [
-	{ name: 'Cancel', value: 'cancel' },
-	{ name: 'Fail', value: 'fail' },
-	{ name: 'Paid', value: 'paid' },
-	{ name: 'Wait', value: 'wait' },
+	{ name: 'Cancel', value: 'cancel', description: 'The payout was cancelled (final)' },
+	{ name: 'Fail', value: 'fail', description: 'The payout failed (final)' },
+	{ name: 'Paid', value: 'paid', description: 'The money reached the recipient (final)' },
+	{ name: 'Wait', value: 'wait', description: 'AliKassa is still processing it' },
 ];
 
 const webhook = {
@@ -50,6 +55,11 @@ export class AliKassaTrigger implements INodeType {
 				name: 'aliKassaNotificationsApi',
 				required: true,
 			},
+			{
+				name: CREDENTIAL_TYPE,
+				required: true,
+				displayOptions: { show: { confirmWithAliKassa: [true] } },
+			},
 		],
 		// The docs read notifications from the query string (GET); POST bodies are accepted too.
 		webhooks: [
@@ -59,7 +69,7 @@ export class AliKassaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give the Production URL below to AliKassa as notification_endpoint_url (AliKassa Payout node → Additional Fields), or set it up in the cabinet.',
+					'Give the Production URL above to AliKassa as notification_endpoint_url (AliKassa Payout node → Additional Fields), or set it up in the cabinet.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -69,9 +79,9 @@ export class AliKassaTrigger implements INodeType {
 				name: 'notificationType',
 				type: 'options',
 				options: [
-					{ name: 'Payout', value: 'payout' },
-					{ name: 'Payment', value: 'payment' },
-					{ name: 'Both', value: 'both' },
+					{ name: 'Payout', value: 'payout', description: 'Money you sent out' },
+					{ name: 'Payment', value: 'payment', description: 'Money your customers paid in' },
+					{ name: 'Both', value: 'both', description: 'Payouts and payments alike' },
 				],
 				default: 'payout',
 				description: 'Which notifications start the workflow',
@@ -83,6 +93,15 @@ export class AliKassaTrigger implements INodeType {
 				options: STATUS_OPTIONS,
 				default: ['cancel', 'fail', 'paid', 'wait'],
 				description: 'Start the workflow only for these payment statuses',
+			},
+			{
+				displayName: 'Confirm with AliKassa',
+				name: 'confirmWithAliKassa',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to look the payout up at AliKassa (with a payout credential) before starting the workflow. A notification whose status AliKassa no longer reports (stale or replayed) is answered and ignored; AliKassa's current status is added as aliKassaStatus. If AliKassa cannot be reached, the answer is 503 so that AliKassa delivers the notification again.",
+				displayOptions: { show: { notificationType: ['payout'] } },
 			},
 		],
 	};
@@ -122,9 +141,57 @@ export class AliKassaTrigger implements INodeType {
 				webhookResponse: { message: 'Notification received; filtered out by the trigger.' },
 			};
 		}
+		if (!this.getNodeParameter('confirmWithAliKassa', false)) {
+			return {
+				workflowData: [this.helpers.returnJsonArray(notification as IDataObject)],
+				webhookResponse: { message: 'Notification received.' },
+			};
+		}
+		return confirmWithAliKassa(this, notification);
+	}
+}
+
+/**
+ * Emits the notification only if AliKassa reports the same status now. 200 without emitting for
+ * one it contradicts, 503 when AliKassa cannot say, so that it delivers the notification again.
+ */
+async function confirmWithAliKassa(
+	context: IWebhookFunctions,
+	notification: Notification,
+): Promise<IWebhookResponseData> {
+	const credentials = await loadCredentials(context);
+	let current: IDataObject | null;
+	try {
+		current = await fetchPayoutStatus(
+			context,
+			credentials,
+			{ id: Number(notification.id) },
+			0,
+			CONFIRM_TIMEOUT_SECONDS * 1000,
+		);
+	} catch (error) {
+		if (!(error instanceof AliKassaApiError)) throw error;
+		context.logger.warn(
+			`AliKassa Trigger: could not confirm payout ${String(notification.id)} with AliKassa (${error.message}); answered 503 so that AliKassa delivers it again`,
+		);
+		context.getResponseObject().status(503).json({
+			message: 'AliKassa could not be reached to confirm the notification; deliver it again later.',
+		});
+		return { noWebhookResponse: true };
+	}
+	const reason = disagreement(notification, current);
+	if (reason !== null) {
+		context.logger.info(`AliKassa Trigger: notification not emitted: ${reason}`);
 		return {
-			workflowData: [this.helpers.returnJsonArray(notification as IDataObject)],
-			webhookResponse: { message: 'Notification received.' },
+			webhookResponse: {
+				message: 'Notification received; AliKassa reports another status, so it was not emitted.',
+			},
 		};
 	}
+	return {
+		workflowData: [
+			context.helpers.returnJsonArray({ ...notification, aliKassaStatus: current } as IDataObject),
+		],
+		webhookResponse: { message: 'Notification received.' },
+	};
 }

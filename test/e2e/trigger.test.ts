@@ -8,14 +8,21 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { setTimeout as sleep } from 'timers/promises';
 
+import { notificationsPrivateKey } from '../../sandbox/keys';
+import { Notifier } from '../../sandbox/notifier';
 import { SANDBOX_ACCOUNT_ID } from '../../sandbox/server';
 import {
+	CLAIMS_TABLE_SQL,
+	claimsCredential,
 	EXAMPLES,
 	loadExample,
 	pointWorkflowAt,
+	SANDBOX_CREDENTIAL,
 	triggerProductionUrl,
 } from '../../scripts/examples';
 import { LOCAL_OWNER, nodeItems, type ExecutionRun, type N8nServer } from '../../scripts/n8n';
+import { newRunId } from '../../scripts/queue';
+import { createDatabase, dropDatabase, withPostgres } from '../../scripts/queueServices';
 import {
 	nodeNamed,
 	SETUP_TIMEOUT_MS,
@@ -28,6 +35,8 @@ const { reactToNotifications: example, scheduledBatch } = EXAMPLES;
 const ONLY_PAID_ID = 'e2eOnlyPaid';
 const ONLY_PAID_WEBHOOK_ID = '0b7e4c52-9d3a-4f1e-8c26-5a9d1e3f7b40';
 const NOTIFIED_BATCH_ID = 'e2eNotifiedBatch';
+const CONFIRMED_ID = 'e2eConfirmed';
+const CONFIRMED_WEBHOOK_ID = '6c1f9e2a-4b7d-4e3a-9f15-8d2c6b0a3e71';
 const ACCEPTED = { status: 200, body: { message: 'Notification received.' } };
 const REFUSED = { status: 403, body: { message: 'Invalid or missing sign.' } };
 const FILTERED = {
@@ -58,6 +67,9 @@ let server: N8nServer;
 let apiKey: string;
 let exampleUrl: string;
 let onlyPaidUrl: string;
+let confirmedUrl: string;
+/** The example claims each (payout, status) in a PostgreSQL table: this run's own database. */
+const claimsDatabase = `alikassa_claims_${newRunId()}`;
 
 /** The batch example, each row naming the trigger that AliKassa is to notify. */
 function notifiedBatchCsv(): string {
@@ -67,6 +79,8 @@ function notifiedBatchCsv(): string {
 		['e2e-notify-fail', exampleUrl],
 		['e2e-only-paid-cancel', onlyPaidUrl],
 		['e2e-only-paid-paid', onlyPaidUrl],
+		['e2e-confirm-paid', confirmedUrl],
+		['e2e-confirm-stale', confirmedUrl],
 	];
 	const lines = rows.map(
 		([orderId, url], row) =>
@@ -85,6 +99,15 @@ function workflows() {
 			const trigger = nodeNamed(copy, example.triggerNode);
 			trigger.webhookId = ONLY_PAID_WEBHOOK_ID;
 			trigger.parameters.statuses = ['paid'];
+		}),
+		variant(reactExample, CONFIRMED_ID, (copy) => {
+			const trigger = nodeNamed(copy, example.triggerNode);
+			trigger.webhookId = CONFIRMED_WEBHOOK_ID;
+			trigger.parameters.confirmWithAliKassa = true;
+			trigger.credentials = {
+				...(trigger.credentials as object),
+				aliKassaPayoutApi: { ...SANDBOX_CREDENTIAL },
+			};
 		}),
 		variant(
 			pointWorkflowAt(loadExample(scheduledBatch.file), { sandboxUrl, payoutsCsv }),
@@ -149,14 +172,19 @@ async function finalize(orderId: string, status: 'paid' | 'cancel' | 'fail') {
 
 beforeAll(async () => {
 	harness = await setUpN8n();
+	await createDatabase(claimsDatabase);
+	await withPostgres(claimsDatabase, (client) => client.query(CLAIMS_TABLE_SQL));
+	await harness.n8n.importCredentials([claimsCredential(claimsDatabase)]);
 	const n8nUrl = `http://127.0.0.1:${harness.n8n.port}`;
 	exampleUrl = triggerProductionUrl(n8nUrl, example.webhookId);
 	onlyPaidUrl = triggerProductionUrl(n8nUrl, ONLY_PAID_WEBHOOK_ID);
+	confirmedUrl = triggerProductionUrl(n8nUrl, CONFIRMED_WEBHOOK_ID);
 	await harness.n8n.importWorkflows(workflows());
 	const batch = await harness.n8n.execute(NOTIFIED_BATCH_ID);
 	if (batch.failed) throw new Error(`The batch failed:\n${batch.output}`);
 	await harness.n8n.publishWorkflow(example.id);
 	await harness.n8n.publishWorkflow(ONLY_PAID_ID);
+	await harness.n8n.publishWorkflow(CONFIRMED_ID);
 	server = await harness.n8n.start();
 	apiKey = await server.createApiKey(await server.setUpOwner(LOCAL_OWNER), [
 		'execution:list',
@@ -175,6 +203,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await server?.stop();
 	await harness?.close();
+	await dropDatabase(claimsDatabase);
 });
 
 test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
@@ -275,6 +304,9 @@ test('forged, altered, unsigned and empty-signed calls get 403 and start nothing
 	expect(triggerOutput(executions[0])).toEqual([
 		expect.objectContaining({ order_id: 'e2e-notify-paid', amount: '1000.44' }),
 	]);
+	// Its (payout, status) was claimed by the first delivery: the business branch stays still.
+	expect(branchesRun(executions[0])).toEqual([]);
+	expect(executions[0].data.resultData.runData[example.alreadyHandledNode]).toBeDefined();
 });
 
 test('Statuses and Notification Type filters answer 200 and start nothing for the others', async () => {
@@ -291,4 +323,68 @@ test('Statuses and Notification Type filters answer 200 and start nothing for th
 		[expect.objectContaining({ order_id: 'e2e-only-paid-paid', payment_status: 'paid' })],
 	]);
 	expect(await executionsOf(example.id)).toHaveLength(before);
+});
+
+describe('Confirm with AliKassa', () => {
+	const NOT_EMITTED = {
+		status: 200,
+		body: {
+			message: 'Notification received; AliKassa reports another status, so it was not emitted.',
+		},
+	};
+	const UNREACHABLE = {
+		status: 503,
+		body: {
+			message: 'AliKassa could not be reached to confirm the notification; deliver it again later.',
+		},
+	};
+
+	test("a notice AliKassa confirms is emitted with AliKassa's current status", async () => {
+		const payout = harness.payout('e2e-confirm-paid');
+		expect(await finalize('e2e-confirm-paid', 'paid')).toMatchObject({ status: 200 });
+		const [execution, ...more] = await waitForExecutions(CONFIRMED_ID, 1);
+		expect(more).toEqual([]);
+		expect(triggerOutput(execution)).toEqual([
+			expect.objectContaining({
+				id: payout.id,
+				order_id: 'e2e-confirm-paid',
+				payment_status: 'paid',
+				aliKassaStatus: expect.objectContaining({
+					id: payout.id,
+					order_id: 'e2e-confirm-paid',
+					payment_status: 'paid',
+					isFinal: true,
+				}),
+			}),
+		]);
+	});
+
+	test('a stale or replayed notice is answered 200 and not emitted; AliKassa unreachable: 503', async () => {
+		const { query: genuineFail } = await finalize('e2e-confirm-stale', 'fail');
+		expect(await waitForExecutions(CONFIRMED_ID, 2)).toHaveLength(2);
+
+		// A notice correctly signed by AliKassa's key saying "paid", while AliKassa says "fail".
+		const replayer = new Notifier(notificationsPrivateKey(), () => undefined);
+		const payout = harness.payout('e2e-confirm-stale');
+		await replayer.notify({ ...payout, status: 'paid', notificationUrl: confirmedUrl });
+		expect(replayer.sent).toEqual([expect.objectContaining({ status: 200 })]);
+		expect(await get(confirmedUrl, replayer.sent[0].query)).toEqual(NOT_EMITTED);
+		expect(server.output).toContain(
+			`AliKassa Trigger: notification not emitted: AliKassa reports payout ${payout.id} as "fail", the notification says "paid"`,
+		);
+
+		harness.sandbox.injectFault({ kind: 'http503', path: '/v1/payout/status', times: 1 });
+		expect(await get(confirmedUrl, genuineFail)).toEqual(UNREACHABLE);
+		// AliKassa delivers it again and now gets its answer: emitted.
+		expect(await get(confirmedUrl, genuineFail)).toEqual(ACCEPTED);
+		const executions = await waitForExecutions(CONFIRMED_ID, 3);
+		expect(executions).toHaveLength(3);
+		expect(triggerOutput(executions[0])).toEqual([
+			expect.objectContaining({
+				order_id: 'e2e-confirm-stale',
+				payment_status: 'fail',
+				aliKassaStatus: expect.objectContaining({ payment_status: 'fail' }),
+			}),
+		]);
+	});
 });

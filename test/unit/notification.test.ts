@@ -3,6 +3,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 
 import {
+	disagreement,
 	loadPublicKey,
 	normalizeNotification,
 	NOTIFICATION_FIELDS,
@@ -265,5 +266,37 @@ describe('loadPublicKey', () => {
 	test('refuses what is not a public key with a message naming the file to paste', () => {
 		expect(() => loadPublicKey('not a key')).toThrow(PublicKeyError);
 		expect(() => loadPublicKey('not a key')).toThrow(/public\.pem/);
+	});
+});
+
+describe('disagreement: is the notification what AliKassa reports now?', () => {
+	const notice = { id: 100001524, order_id: 'payroll-7', payment_status: 'paid' };
+
+	test('the same status and order_id: it agrees', () => {
+		expect(
+			disagreement(notice, { id: 100001524, order_id: 'payroll-7', payment_status: 'paid' }),
+		).toBeNull();
+		// An answer without order_id is judged on the status alone.
+		expect(disagreement(notice, { payment_status: 'paid' })).toBeNull();
+	});
+
+	test('a stale or replayed status is named with both sides', () => {
+		expect(
+			disagreement(
+				{ ...notice, payment_status: 'fail' },
+				{ order_id: 'payroll-7', payment_status: 'paid' },
+			),
+		).toBe('AliKassa reports payout 100001524 as "paid", the notification says "fail"');
+		expect(disagreement(notice, { order_id: 'payroll-7', payment_status: 'wait' })).toBe(
+			'AliKassa reports payout 100001524 as "wait", the notification says "paid"',
+		);
+		expect(disagreement(notice, { order_id: 'payroll-7' })).toMatch(/as "null"/);
+	});
+
+	test('another order_id, or no such payout, disagrees', () => {
+		expect(disagreement(notice, { order_id: 'payroll-8', payment_status: 'paid' })).toBe(
+			'AliKassa\'s payout 100001524 has order_id "payroll-8", the notification says "payroll-7"',
+		);
+		expect(disagreement(notice, null)).toBe('AliKassa has no payout 100001524');
 	});
 });

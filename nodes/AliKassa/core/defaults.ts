@@ -6,6 +6,8 @@
 /** How long one request to AliKassa may take. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const MAX_TIMEOUT_SECONDS = 300;
+/** The trigger's Confirm with AliKassa lookup: AliKassa's notification call waits meanwhile. */
+export const CONFIRM_TIMEOUT_SECONDS = 10;
 
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 50;

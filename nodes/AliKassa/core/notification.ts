@@ -127,3 +127,34 @@ export function normalizeNotification(params: NotificationParams, signatureForm:
 		signatureForm,
 	};
 }
+
+export type Notification = ReturnType<typeof normalizeNotification>;
+
+/** AliKassa's v1/payout/status answer; a notification must agree with its order_id and status. */
+export interface CurrentPayout {
+	order_id?: unknown;
+	payment_status?: unknown;
+	[field: string]: unknown;
+}
+
+/**
+ * Why a notification is not AliKassa's current word on its payout, or null when it is. The signed
+ * notice carries no time or nonce: a replayed or stale one names a status AliKassa no longer
+ * reports. `current` is null when AliKassa has no payout with the notification's id.
+ */
+export function disagreement(
+	notification: Pick<Notification, 'id' | 'order_id' | 'payment_status'>,
+	current: CurrentPayout | null,
+): string | null {
+	const payout = `payout ${String(notification.id)}`;
+	if (current === null) return `AliKassa has no ${payout}`;
+	const orderId = text(current.order_id);
+	if (orderId !== null && orderId !== notification.order_id) {
+		return `AliKassa's ${payout} has order_id "${orderId}", the notification says "${String(notification.order_id)}"`;
+	}
+	const status = text(current.payment_status);
+	if (status !== notification.payment_status) {
+		return `AliKassa reports ${payout} as "${String(status)}", the notification says "${String(notification.payment_status)}"`;
+	}
+	return null;
+}

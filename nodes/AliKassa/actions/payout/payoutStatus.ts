@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import type { AliKassaCredentials } from '../../core/credentials';
 import { isFinalStatus } from '../../core/payoutStatus';
@@ -16,7 +16,7 @@ function mentionsLookupField(error: AliKassaApiError): boolean {
  * validation refusal of the id itself.
  */
 export async function fetchPayoutStatus(
-	context: IExecuteFunctions,
+	context: IExecuteFunctions | IWebhookFunctions,
 	credentials: AliKassaCredentials,
 	lookup: PayoutLookup,
 	itemIndex: number,
