@@ -10,6 +10,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
 	'timeout',
 	'reset',
 	'garbage',
+	'notPayout',
 ];
 
 /** Random faults leave out 'timeout' unless asked: each stalls a client for its whole timeout. */
@@ -134,7 +135,8 @@ export class FaultPlan {
 	}
 }
 
-export type AnsweringFaultKind = 'http500' | 'http502' | 'http503' | 'http429' | 'garbage';
+export type AnsweringFaultKind =
+	'http500' | 'http502' | 'http503' | 'http429' | 'garbage' | 'notPayout';
 
 const NGINX_502 =
 	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
@@ -159,6 +161,8 @@ const FAULT_ANSWERS: Record<AnsweringFaultKind, (fault: ActiveFault) => Answer> 
 		},
 	}),
 	garbage: () => htmlAnswer(200, CHALLENGE_PAGE),
+	// JSON, but not what the endpoint answers: a proxy's own reply, or a changed API
+	notPayout: () => phpJsonAnswer(200, { success: true, message: 'Accepted' }),
 };
 
 export function faultAnswer(kind: AnsweringFaultKind, fault: ActiveFault): Answer {

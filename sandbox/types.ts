@@ -1,5 +1,13 @@
 export type FaultKind =
-	'latency' | 'http500' | 'http502' | 'http503' | 'http429' | 'timeout' | 'reset' | 'garbage';
+	| 'latency'
+	| 'http500'
+	| 'http502'
+	| 'http503'
+	| 'http429'
+	| 'timeout'
+	| 'reset'
+	| 'garbage'
+	| 'notPayout';
 
 export interface Fault {
 	kind: FaultKind;

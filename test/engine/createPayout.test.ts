@@ -5,56 +5,12 @@ import type { IDataObject } from 'n8n-workflow';
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Fault } from '../../sandbox/types';
-import { runPayoutNode, type PayoutNodeRun } from '../support/engine';
+import { expectSuccess, fromItem, payoutRunner, row } from '../support/payoutRows';
 import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
-const everyRun: PayoutNodeRun[] = [];
 const sandbox = useSandbox({ finalAfterMs: 60_000 });
-
-const fromItem = {
-	amount: '={{ $json.amount }}',
-	number: '={{ $json.number }}',
-	orderId: '={{ $json.order_id }}',
-	service: '={{ $json.service }}',
-};
-
-function row(orderId: string, overrides: IDataObject = {}): IDataObject {
-	return {
-		amount: '500.00',
-		number: '4111111111111111',
-		order_id: orderId,
-		service: 'payment_card_rub',
-		...overrides,
-	};
-}
-
-async function run(
-	options: Omit<Parameters<typeof runPayoutNode>[0], 'credentials'> & { credentials?: IDataObject },
-) {
-	const result = await runPayoutNode({
-		...options,
-		credentials: (options.credentials as never) ?? sandboxCredentials(sandbox().url),
-	});
-	everyRun.push(result);
-	return result;
-}
-
-function payoutRequests() {
-	return sandbox().requests.filter((request) => request.path === '/v1/payout');
-}
-
-function creationsPerOrderId(): Map<string, number> {
-	const counts = new Map<string, number>();
-	for (const payout of sandbox().payouts())
-		counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
-	return counts;
-}
-
-function expectSuccess(result: PayoutNodeRun) {
-	expect(result.error).toBeUndefined();
-	expect(result.run.status).toBe('success');
-}
+const { run, everyRun, payoutRequests, creationsPerOrderId } = payoutRunner(sandbox);
 
 describe('Create Payout in n8n’s engine against the sandbox', () => {
 	it('sends one payout signed over exactly the bytes it sends, and returns id and payment_status', async () => {
@@ -89,7 +45,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 
 	it('signs with SHA-256 when the credential asks for it', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem },
+			parameters: { ...fromItem },
 			items: [row('sha256-1')],
 			credentials: sandboxCredentials(sandbox().url, { signatureHash: 'sha256' }),
 		});
@@ -100,7 +56,6 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 	it('escapes text the PHP way in what it signs and sends', async () => {
 		const result = await run({
 			parameters: {
-				operation: 'create',
 				...fromItem,
 				additionalFields: {
 					cardHolder: 'Пётр “Q” / 🙂',
@@ -122,7 +77,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 			row(`batch-${index}`, { amount: `${index + 1}.25` }),
 		);
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem, options: { concurrency: 8 } },
+			parameters: { ...fromItem, options: { concurrency: 8 } },
 			items,
 		});
 		expectSuccess(result);
@@ -144,7 +99,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 
 	it('turns a 400 into an error that names the fields and AliKassa’s words', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem },
+			parameters: { ...fromItem },
 			items: [row('bad-service-1', { service: 'no_such_service' })],
 		});
 		expect(result.run.status).toBe('error');
@@ -159,7 +114,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 
 	it('with Continue (regular output) gives one item per input, the failed one saying which order_id', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem },
+			parameters: { ...fromItem },
 			items: [row('cof-1'), row('cof-2', { service: 'no_such_service' }), row('cof-3')],
 			onError: 'continueRegularOutput',
 		});
@@ -177,7 +132,7 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 
 	it('with Continue (error output) routes the failed item to the error branch, good items go on', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem, amount: '={{ $json.amount }}' },
+			parameters: { ...fromItem, amount: '={{ $json.amount }}' },
 			items: [
 				row('eo-1'),
 				row('eo-2', { amount: '10.005' }),
@@ -226,9 +181,10 @@ describe('bad input: a clear error and nothing sent', () => {
 	];
 
 	it.each(badItems)('%s', async (_name, item, message) => {
-		const result = await run({ parameters: { operation: 'create', ...fromItem }, items: [item] });
+		const result = await run({ parameters: { ...fromItem }, items: [item] });
 		expect(result.run.status).toBe('error');
 		expect(result.error!.name).toBe('NodeOperationError');
+		expect(result.error!.message).toMatch(/^Not paid: /);
 		expect(result.error!.message).toMatch(message);
 		expect((result.error as NodeOperationError).description).toMatch(/Nothing was sent/);
 		expect(sandbox().requests).toHaveLength(0);
@@ -237,7 +193,6 @@ describe('bad input: a clear error and nothing sent', () => {
 	it('a non-integer notification endpoint id', async () => {
 		const result = await run({
 			parameters: {
-				operation: 'create',
 				...fromItem,
 				additionalFields: { notificationEndpointId: 2.5 },
 			},
@@ -249,7 +204,7 @@ describe('bad input: a clear error and nothing sent', () => {
 
 	it('the same order_id twice in one run: the second is refused without sending', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem },
+			parameters: { ...fromItem },
 			items: [row('twice'), row('other'), row('twice')],
 			onError: 'continueRegularOutput',
 		});
@@ -281,11 +236,12 @@ describe('bad input: a clear error and nothing sent', () => {
 
 	it.each(badCredentials)('%s', async (_name, overrides, message) => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem },
+			parameters: { ...fromItem },
 			items: [row('cred-1')],
 			credentials: sandboxCredentials(sandbox().url, overrides),
 		});
 		expect(result.run.status).toBe('error');
+		expect(result.error!.message).toMatch(/^Not paid: AliKassa credential: /);
 		expect(result.error!.message).toMatch(message);
 		expect(sandbox().requests).toHaveLength(0);
 	});
@@ -297,7 +253,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 	async function createWithFault(fault: Fault, orderId: string, overrides: IDataObject = {}) {
 		sandbox().injectFault({ path: '/v1/payout', ...fault });
 		return await run({
-			parameters: { operation: 'create', ...fromItem, ...fastOptions },
+			parameters: { ...fromItem, ...fastOptions },
 			items: [row(orderId, overrides)],
 		});
 	}
@@ -354,7 +310,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 	});
 
 	it('an older payout that reused the order_id is not taken for this one', async () => {
-		await run({ parameters: { operation: 'create', ...fromItem }, items: [row('reused-1')] });
+		await run({ parameters: { ...fromItem }, items: [row('reused-1')] });
 		const result = await createWithFault({ kind: 'timeout', when: 'before' }, 'reused-1', {
 			amount: '600.00',
 		});
@@ -388,7 +344,6 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		sandbox().injectFault({ kind: 'timeout', path: '/v1/payout', times: 100 });
 		const result = await run({
 			parameters: {
-				operation: 'create',
 				...fromItem,
 				...fastOptions,
 				options: { timeoutSeconds: 1, concurrency: 1 },
@@ -399,13 +354,15 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		expectSuccess(result);
 		expect(result.output[0].json).toMatchObject({
 			order_id: 'slow-1',
-			error: expect.stringMatching(/did not answer v1\/payout within 1 s/),
+			error: expect.stringMatching(
+				/^Not paid: Order ID "slow-1": AliKassa did not answer v1\/payout within 1 s; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
+			),
 		});
 	}, 30_000);
 
 	it('an unreachable AliKassa is a clear error', async () => {
 		const result = await run({
-			parameters: { operation: 'create', ...fromItem },
+			parameters: { ...fromItem },
 			items: [row('offline-1')],
 			credentials: sandboxCredentials('http://127.0.0.1:9'),
 		});

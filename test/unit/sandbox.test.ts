@@ -531,6 +531,7 @@ describe('faults seen by a plain HTTP client', () => {
 		['http503', 503, /^application\/json/],
 		['http429', 429, /^application\/json/],
 		['garbage', 200, /^text\/html/],
+		['notPayout', 200, /^application\/json/],
 	];
 
 	describe.each(['before', 'after'] as const)('%s processing', (when) => {
@@ -546,6 +547,7 @@ describe('faults seen by a plain HTTP client', () => {
 				expect(json(reply)).toEqual({ message: 'Too Many Attempts.' });
 			}
 			if (kind === 'garbage') expect(() => JSON.parse(reply.text)).toThrow();
+			if (kind === 'notPayout') expect(json(reply)).not.toHaveProperty('id');
 			expect(sandbox.payouts()).toHaveLength(createsPayout ? 1 : 0);
 			expect(sandbox.requests[0]).toMatchObject({ status, fault: kind, signatureValid: true });
 		});
@@ -576,6 +578,17 @@ describe('faults seen by a plain HTTP client', () => {
 			expect(reply.status).toBe(200);
 			expect(sandbox.requests[0]).toMatchObject({ status: 200, fault: 'latency' });
 		});
+	});
+
+	it('latency before processing makes a payout land after its client gave up', async () => {
+		sandbox.injectFault({ kind: 'latency', path: 'v1/payout', delayMs: 300 });
+		const sentAt = Date.now();
+		await expect(api(sandbox, 'v1/payout', payout(), { timeoutMs: 100 })).rejects.toThrow(
+			'client timeout',
+		);
+		expect(sandbox.payouts()).toHaveLength(0);
+		await waitFor(() => sandbox.payouts().length === 1);
+		expect(sandbox.payouts()[0].createdAt - sentAt).toBeGreaterThanOrEqual(290);
 	});
 
 	it('matches faults by path and counts down times', async () => {

@@ -1,0 +1,56 @@
+/** Create Payout rows and runs against one sandbox, shared by the engine tests. */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Sandbox } from '../../sandbox/server';
+import { runPayoutNode, type PayoutNodeRun } from './engine';
+import { sandboxCredentials } from './sandboxCredentials';
+
+/** Create Payout's parameters, each taken from the input row. */
+export const fromItem = {
+	operation: 'create',
+	amount: '={{ $json.amount }}',
+	number: '={{ $json.number }}',
+	orderId: '={{ $json.order_id }}',
+	service: '={{ $json.service }}',
+};
+
+export function row(orderId: string, overrides: IDataObject = {}): IDataObject {
+	return {
+		amount: '500.00',
+		number: '4111111111111111',
+		order_id: orderId,
+		service: 'payment_card_rub',
+		...overrides,
+	};
+}
+
+export function expectSuccess(result: PayoutNodeRun): void {
+	expect(result.error).toBeUndefined();
+	expect(result.run.status).toBe('success');
+}
+
+type RunOptions = Omit<Parameters<typeof runPayoutNode>[0], 'credentials'> & {
+	credentials?: IDataObject;
+};
+
+/** Runs the node against the sandbox (its credential unless given), keeping every run. */
+export function payoutRunner(sandbox: () => Sandbox) {
+	const everyRun: PayoutNodeRun[] = [];
+	async function run(options: RunOptions): Promise<PayoutNodeRun> {
+		const result = await runPayoutNode({
+			...options,
+			credentials: (options.credentials as never) ?? sandboxCredentials(sandbox().url),
+		});
+		everyRun.push(result);
+		return result;
+	}
+	const payoutRequests = () =>
+		sandbox().requests.filter((request) => request.path === '/v1/payout');
+	function creationsPerOrderId(): Map<string, number> {
+		const counts = new Map<string, number>();
+		for (const payout of sandbox().payouts())
+			counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
+		return counts;
+	}
+	return { run, everyRun, payoutRequests, creationsPerOrderId };
+}
