@@ -1,12 +1,15 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
+	IRequestOptions,
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, readCredentials, signRequest } from '../nodes/AliKassa/core/credentials';
 import type { PhpJsonValue } from '../nodes/AliKassa/core/phpJson';
+import { checkAmountLimit, signingTarget } from '../nodes/AliKassa/core/signingScope';
 
 export class AliKassaPayoutApi implements ICredentialType {
 	name = 'aliKassaPayoutApi';
@@ -83,22 +86,47 @@ export class AliKassaPayoutApi implements ICredentialType {
 	];
 
 	/**
+	 * Test runs through `authenticate`, so a key, password, Account ID or Base URL that cannot
+	 * sign gives its own message before anything is sent; then AliKassa judges the signature.
+	 * (n8n 2.8.4 shows a refusal as its own "Authorization failed - please check your
+	 * credentials": the status-code `rules` never see the response there.)
+	 */
+	test: ICredentialTestRequest = {
+		request: { method: 'POST', url: '/v1/account/balance' },
+	};
+
+	/**
 	 * Signs every request made with this credential, like n8n's AWS credential does, so the
 	 * HTTP Request node can call any AliKassa endpoint too. The body is serialized here, once,
-	 * and n8n sends that string unchanged.
+	 * and n8n sends that string unchanged. Only requests to the Base URL's origin are signed,
+	 * and never followed through a redirect: n8n would carry the Sign header and, on a 307/308,
+	 * the body along (its cross-origin option strips only Authorization).
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		const signed = signRequest(
-			readCredentials(credentials),
-			requestOptions.body as PhpJsonValue | string | undefined,
-		);
+		// The HTTP Request node arrives through n8n's older request helper, with these options.
+		const { uri, ...options } = requestOptions as IHttpRequestOptions &
+			Pick<IRequestOptions, 'uri'>;
+		const aliKassa = readCredentials(credentials);
+		const url = signingTarget(aliKassa, options.url ?? uri, options.baseURL);
+		const body = options.body as PhpJsonValue | string | undefined;
+		checkAmountLimit(aliKassa, body);
+		const signed = signRequest(aliKassa, body);
+		const noRedirects: Pick<IRequestOptions, 'followRedirect' | 'followAllRedirects'> = {
+			followRedirect: false,
+			followAllRedirects: false,
+		};
 		return {
-			...requestOptions,
+			...options,
+			...noRedirects,
+			url,
+			baseURL: undefined,
 			body: signed.body,
-			headers: { ...requestOptions.headers, ...signed.headers },
+			headers: { ...options.headers, ...signed.headers },
+			disableFollowRedirect: true,
+			sendCredentialsOnCrossOriginRedirect: false,
 		};
 	}
 }

@@ -4,6 +4,7 @@ import { parseArgs } from 'util';
 import {
 	SANDBOX_ACCOUNT_ID,
 	SANDBOX_EUR_ACCOUNT_ID,
+	sandboxCaFile,
 	sandboxCertDir,
 	startSandbox,
 	type FaultKind,
@@ -25,6 +26,8 @@ const USAGE = `Usage: node dist/sandbox/cli.js [options]
   --fault-kinds LIST   comma-separated, among latency,http500,http502,http503,
                        http429,timeout,reset,garbage (default: all but timeout)
   --seed N             seed of the random faults, to repeat a run
+  --tls                HTTPS with the test certificate of sandbox/cert/tls
+                       (clients trust it with NODE_EXTRA_CA_CERTS=<its ca.pem>)
   --quiet              no line per request
   --help
 
@@ -41,6 +44,7 @@ const OPTIONS = {
 	'fault-kinds': { type: 'string' },
 	seed: { type: 'string' },
 	quiet: { type: 'boolean' },
+	tls: { type: 'boolean' },
 	help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,8 +71,12 @@ function numberSetting(values: Values, name: OptionName): number | undefined {
 	return value;
 }
 
+function booleanSetting(values: Values, name: OptionName): boolean {
+	const text = setting(values, name);
+	return text === 'true' || text === '1';
+}
+
 function sandboxOptions(values: Values): SandboxOptions {
-	const quiet = setting(values, 'quiet');
 	return {
 		port: numberSetting(values, 'port') ?? DEFAULT_PORT,
 		host: setting(values, 'host'),
@@ -81,7 +89,8 @@ function sandboxOptions(values: Values): SandboxOptions {
 			.map((kind) => kind.trim() as FaultKind),
 		// Chosen here rather than in the sandbox so that the banner can tell how to repeat the run.
 		seed: numberSetting(values, 'seed') ?? Math.floor(Math.random() * 2 ** 32),
-		quiet: quiet === 'true' || quiet === '1',
+		quiet: booleanSetting(values, 'quiet'),
+		tls: booleanSetting(values, 'tls'),
 	};
 }
 
@@ -95,6 +104,9 @@ function banner(sandbox: Sandbox, options: SandboxOptions): string {
 		`  Notification key: ${join(certDir, 'notifications', 'public.pem')} (verifies callback signs)`,
 		`  Control API:      ${sandbox.url}/_sandbox/requests, /payouts, /notifications, /faults, /reset`,
 	];
+	if (options.tls) {
+		lines.push(`  Test CA:          ${sandboxCaFile()} (for NODE_EXTRA_CA_CERTS)`);
+	}
 	if (options.faultRate) {
 		lines.push(`  Random faults:    rate ${options.faultRate}, seed ${options.seed}`);
 	}

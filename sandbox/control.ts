@@ -31,6 +31,7 @@ const ROUTES = new Map<string, Handler>([
 	['GET /_sandbox/requests', ({ sandbox }) => jsonAnswer(200, sandbox.requests)],
 	['GET /_sandbox/payouts', ({ sandbox }) => jsonAnswer(200, sandbox.payouts())],
 	['GET /_sandbox/notifications', ({ sandbox }) => jsonAnswer(200, sandbox.notifications)],
+	['GET /_sandbox/connections', ({ sandbox }) => jsonAnswer(200, sandbox.connections())],
 	['POST /_sandbox/faults', injectFault],
 	[
 		'DELETE /_sandbox/faults',

@@ -24,6 +24,16 @@ export function readCertFile(archive: 'payout' | 'notifications', file: string):
 	return readFileSync(join(sandboxCertDir(), archive, file), 'utf8');
 }
 
+/** The sandbox's test TLS: ca.pem (what clients trust), server.pem and server-key.pem. */
+export function readTlsFile(file: 'ca.pem' | 'server.pem' | 'server-key.pem'): Buffer {
+	return readFileSync(join(sandboxCertDir(), 'tls', file));
+}
+
+/** For NODE_EXTRA_CA_CERTS: test material, never to be trusted outside tests. */
+export function sandboxCaFile(): string {
+	return join(sandboxCertDir(), 'tls', 'ca.pem');
+}
+
 /** Opened as PHP's openssl_pkey_get_private does: with password.txt verbatim, newline and all. */
 export function notificationsPrivateKey(): KeyObject {
 	const dir = join(sandboxCertDir(), 'notifications');

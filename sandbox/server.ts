@@ -5,7 +5,9 @@
  */
 import { createPublicKey } from 'crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
+import { createServer as createHttpsServer } from 'https';
+import type { AddressInfo, Socket } from 'net';
+import { TLSSocket } from 'tls';
 import { answerControlRequest, CONTROL_PREFIX, type ControlTarget } from './control';
 import {
 	DEFAULT_RANDOM_FAULT_KINDS,
@@ -15,13 +17,14 @@ import {
 	type ActiveFault,
 } from './faults';
 import { jsonAnswer, normalizePath, readBody, send, type Answer } from './http';
-import { notificationsPrivateKey, readCertFile, verifiedHash } from './keys';
+import { notificationsPrivateKey, readCertFile, readTlsFile, verifiedHash } from './keys';
 import { Ledger, type LedgerAccount } from './ledger';
 import { answerApiRequest, type ApiRequest } from './merchantApi';
 import { centsOf } from './money';
 import { Notifier } from './notifier';
 import { Timers } from './timers';
 import type {
+	ConnectionCounts,
 	Fault,
 	FinalStatus,
 	RecordedRequest,
@@ -33,6 +36,7 @@ import type {
 } from './types';
 
 export type {
+	ConnectionCounts,
 	Fault,
 	FaultKind,
 	FinalStatus,
@@ -43,7 +47,7 @@ export type {
 	SandboxPayout,
 	SentNotification,
 } from './types';
-export { sandboxCertDir } from './keys';
+export { sandboxCertDir, sandboxCaFile } from './keys';
 export { PAYOUT_SERVICES } from './merchantApi';
 
 /** The account of the documentation's PHP sample; RUB. */
@@ -121,6 +125,13 @@ class LocalSandbox implements Sandbox {
 	private readonly answerTimers = new Timers();
 	private readonly latencyMs: number;
 	private readonly log: (line: string) => void;
+	private readonly scheme: 'http' | 'https';
+	private readonly counts: Omit<ConnectionCounts, 'requests'> = {
+		tcp: 0,
+		tlsHandshakes: 0,
+		tlsResumed: 0,
+	};
+	private readonly apiSockets = new WeakSet<Socket>();
 
 	constructor(options: SandboxOptions) {
 		this.log = options.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`);
@@ -144,7 +155,34 @@ class LocalSandbox implements Sandbox {
 			sandbox: this,
 			accounts: () => this.ledger.listAccounts().map(({ id, currency }) => ({ id, currency })),
 		};
-		this.server = createServer((request, response) => void this.handle(request, response));
+		this.scheme = options.tls ? 'https' : 'http';
+		this.server = this.createServer(options.tls ?? false);
+	}
+
+	private createServer(tls: boolean): Server {
+		const handler = (request: IncomingMessage, response: ServerResponse) =>
+			void this.handle(request, response);
+		const server = tls
+			? createHttpsServer(
+					{ key: readTlsFile('server-key.pem'), cert: readTlsFile('server.pem') },
+					handler,
+				)
+			: createServer(handler);
+		return server;
+	}
+
+	/**
+	 * Counts a connection when it carries its first API request, so that the control API's own
+	 * calls (which read these counts) stay out of them.
+	 */
+	private countConnection(socket: Socket): void {
+		if (this.apiSockets.has(socket)) return;
+		this.apiSockets.add(socket);
+		this.counts.tcp++;
+		if (socket instanceof TLSSocket) {
+			this.counts.tlsHandshakes++;
+			if (socket.isSessionReused()) this.counts.tlsResumed++;
+		}
 	}
 
 	get notifications(): SentNotification[] {
@@ -157,7 +195,7 @@ class LocalSandbox implements Sandbox {
 			this.server.listen(port, host, () => {
 				this.server.off('error', reject);
 				const { port: boundPort } = this.server.address() as AddressInfo;
-				this.url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+				this.url = `${this.scheme}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
 				resolve();
 			});
 		});
@@ -165,6 +203,10 @@ class LocalSandbox implements Sandbox {
 
 	payouts(): SandboxPayout[] {
 		return this.ledger.snapshot();
+	}
+
+	connections(): ConnectionCounts {
+		return { ...this.counts, requests: this.requests.length };
 	}
 
 	injectFault(fault: Fault): void {
@@ -185,6 +227,8 @@ class LocalSandbox implements Sandbox {
 		this.notifier.sent.length = 0;
 		this.ledger.reset();
 		this.faults.reset();
+		// apiSockets stays: a connection opened before the reset is not a new one after it.
+		Object.assign(this.counts, { tcp: 0, tlsHandshakes: 0, tlsResumed: 0 });
 	}
 
 	/** Ends hung requests, delays and notifications too: nothing may keep the process alive. */
@@ -242,6 +286,7 @@ class LocalSandbox implements Sandbox {
 		response: ServerResponse,
 		apiRequest: ApiRequest,
 	): Promise<void> {
+		this.countConnection(request.socket);
 		const record = this.record(apiRequest);
 		const fault = this.faults.pick(apiRequest.path);
 		record.fault = fault?.kind ?? null;

@@ -58,6 +58,23 @@ export interface SandboxOptions {
 	seed?: number;
 	/** Leaves out the one-line-per-request log on stdout. */
 	quiet?: boolean;
+	/** Serves HTTPS with the test certificate of sandbox/cert/tls (clients trust its ca.pem). */
+	tls?: boolean;
+}
+
+/**
+ * The connections API requests came over, to tell how well clients reuse them. The control
+ * API's own connections are not counted.
+ */
+export interface ConnectionCounts {
+	/** TCP connections that carried API requests */
+	tcp: number;
+	/** their TLS handshakes (HTTPS only) */
+	tlsHandshakes: number;
+	/** of which resumed a TLS session (an abbreviated handshake) */
+	tlsResumed: number;
+	/** API requests answered or pending */
+	requests: number;
 }
 
 export interface RecordedRequest {
@@ -104,6 +121,8 @@ export interface Sandbox {
 	requests: RecordedRequest[];
 	notifications: SentNotification[];
 	payouts(): SandboxPayout[];
+	/** Counted since the start or the last reset(). */
+	connections(): ConnectionCounts;
 	injectFault(fault: Fault): void;
 	clearFaults(): void;
 	/** Makes a waiting payout final now and resolves once its notification got an answer. */

@@ -19,8 +19,6 @@ import { runInNewContext } from 'vm';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { phpJsonEncode } from '../nodes/AliKassa/core/phpJson';
-import { buildPayoutBody } from '../nodes/AliKassa/core/payoutBody';
 import { loadPrivateKey } from '../nodes/AliKassa/core/privateKey';
 import {
 	createBodySigner,
@@ -29,7 +27,6 @@ import {
 	type SigningCredentials,
 } from '../nodes/AliKassa/core/signer';
 import { FAULT_KINDS } from '../sandbox/faults';
-import { formatCents } from '../sandbox/money';
 import { SANDBOX_ACCOUNT_ID, type FaultKind } from '../sandbox/server';
 import {
 	runPayoutNode,
@@ -55,11 +52,15 @@ import {
 	type Cell,
 	type TargetResult,
 } from './benchReport';
+import { benchConnections, benchRealN8n } from './benchN8n';
+import { payoutRows, signedBodyOf, type PayoutRow } from './benchRows';
 import { REPO_ROOT } from './n8n';
 import { SandboxProcess } from './sandboxProcess';
 
-const SECTIONS = ['signing', 'throughput', 'faults', 'memory'] as const;
+const SECTIONS = ['signing', 'throughput', 'faults', 'memory', 'n8n', 'connections'] as const;
 type Section = (typeof SECTIONS)[number];
+/** The parts that run the node inside this process, after a warm-up */
+const ENGINE_SECTIONS: readonly Section[] = ['throughput', 'faults', 'memory'];
 
 interface Scale {
 	signingSeconds: number;
@@ -67,6 +68,8 @@ interface Scale {
 	faultPayouts: number;
 	faultPayoutsPerKind: number;
 	memoryPayouts: number;
+	/** through a real n8n, beside the bare client */
+	n8nPayouts: number;
 }
 
 const FULL: Scale = {
@@ -75,6 +78,7 @@ const FULL: Scale = {
 	faultPayouts: 1000,
 	faultPayoutsPerKind: 300,
 	memoryPayouts: 10_000,
+	n8nPayouts: 1000,
 };
 const QUICK: Scale = {
 	signingSeconds: 0.5,
@@ -82,6 +86,7 @@ const QUICK: Scale = {
 	faultPayouts: 300,
 	faultPayoutsPerKind: 100,
 	memoryPayouts: 2000,
+	n8nPayouts: 200,
 };
 
 const LATENCY_MS = 50;
@@ -176,35 +181,6 @@ async function withSandbox<T>(
 	} finally {
 		await sandbox.stop();
 	}
-}
-
-interface PayoutRow extends IDataObject {
-	amount: string;
-	number: string;
-	order_id: string;
-	service: string;
-}
-
-/** Amounts from 10.00 to 99.99, so 10 000 payouts stay within the sandbox's balance. */
-function payoutRows(count: number, label: string): PayoutRow[] {
-	return Array.from({ length: count }, (_, index) => ({
-		amount: formatCents(1000 + ((index * 7919) % 9000)),
-		number: '4111111111111111',
-		order_id: `bench-${label}-${String(index).padStart(5, '0')}`,
-		service: 'payment_card_rub',
-	}));
-}
-
-/** The bytes the node signs and sends for a row. */
-function signedBodyOf(row: PayoutRow): string {
-	return phpJsonEncode(
-		buildPayoutBody({
-			amount: row.amount,
-			number: row.number,
-			orderId: row.order_id,
-			service: row.service,
-		}),
-	);
 }
 
 function createParameters(concurrency: number, timeoutSeconds?: number): IDataObject {
@@ -792,10 +768,14 @@ async function main(): Promise<void> {
 	const results: TargetResult[] = [];
 	try {
 		if (sections.includes('signing')) results.push(...benchSigning(scale));
-		if (sections.some((section) => section !== 'signing')) await warmUp();
+		if (sections.some((section) => ENGINE_SECTIONS.includes(section))) await warmUp();
 		if (sections.includes('throughput')) results.push(...(await benchThroughput(scale)));
 		if (sections.includes('faults')) results.push(...(await benchFaults(scale)));
 		if (sections.includes('memory')) results.push(...(await benchMemory(scale)));
+		if (sections.includes('n8n')) results.push(...(await benchRealN8n(scale.n8nPayouts)));
+		if (sections.includes('connections')) {
+			results.push(...(await benchConnections(scale.n8nPayouts, TARGET_CONCURRENCY)));
+		}
 	} finally {
 		stopEngineTimers();
 	}

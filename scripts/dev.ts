@@ -9,6 +9,7 @@ import { parseArgs } from 'util';
 
 import {
 	allExamples,
+	claimsCredential,
 	EXAMPLES,
 	EXAMPLES_DIR,
 	NOTIFICATIONS_CREDENTIAL,
@@ -19,6 +20,7 @@ import {
 	triggerProductionUrl,
 } from './examples';
 import { ensureN8nInstalled, LOCAL_OWNER, N8nUserFolder, preparePackage } from './n8n';
+import { createClaimsDatabase, dropDatabase } from './queueServices';
 import { SandboxProcess } from './sandboxProcess';
 
 const print = (line = '') => process.stdout.write(`${line}\n`);
@@ -64,8 +66,18 @@ async function main(): Promise<void> {
 		port: n8nPort,
 		readableDirs: [EXAMPLES_DIR],
 	});
+	// The notification example claims each (payout, status) in PostgreSQL; without one it is
+	// still imported, and its claim node fails until the credential points at a database.
+	const claimsDatabase = await createClaimsDatabase().catch((error: Error) => {
+		print(`No claim table for the notification example: ${error.message}`);
+		return undefined;
+	});
 	try {
-		await userFolder.importCredentials([sandboxCredential(sandbox.url), notificationsCredential()]);
+		await userFolder.importCredentials([
+			sandboxCredential(sandbox.url),
+			notificationsCredential(),
+			...(claimsDatabase ? [claimsCredential(claimsDatabase)] : []),
+		]);
 		await userFolder.importWorkflows(allExamples(sandbox.url));
 		await userFolder.publishWorkflow(EXAMPLES.reactToNotifications.id);
 		const server = await userFolder.start(prefixed('[n8n]'));
@@ -85,6 +97,9 @@ async function main(): Promise<void> {
 			print(`  AliKassa Trigger (published, credential "${NOTIFICATIONS_CREDENTIAL.name}"):`);
 			print(`    ${triggerUrl}`);
 			print(`    Put it in Create Payout → Additional Fields → Notification Endpoint URL.`);
+			if (claimsDatabase) {
+				print(`    It claims each (payout, status) in PostgreSQL database ${claimsDatabase}.`);
+			}
 			print(`  Everything is thrown away on Ctrl+C: download workflows you want to keep.`);
 			print();
 			const ended = await Promise.race([stop, server.whenEnded(), sandbox.whenEnded()]);
@@ -98,6 +113,7 @@ async function main(): Promise<void> {
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
+		if (claimsDatabase) await dropDatabase(claimsDatabase);
 	}
 }
 

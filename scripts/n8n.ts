@@ -317,6 +317,8 @@ export interface UserFolderOptions {
 	readableDirs?: string[];
 	/** Extra environment for every n8n process of this folder. */
 	env?: NodeJS.ProcessEnv;
+	/** Node.js options NODE_OPTIONS may not carry (e.g. --cpu-prof), for every n8n process. */
+	nodeArgs?: string[];
 }
 
 /** The settings n8n reads from the environment; a caller's own would leak into the run. */
@@ -373,7 +375,8 @@ export class N8nUserFolder {
 	}
 
 	private async cli(args: string[], timeoutMs = 180_000) {
-		const finished = await run(process.execPath, [N8N_CLI, ...args], {
+		const nodeArgs = this.options.nodeArgs ?? [];
+		const finished = await run(process.execPath, [...nodeArgs, N8N_CLI, ...args], {
 			cwd: this.path,
 			env: await this.env(),
 			timeoutMs,

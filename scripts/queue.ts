@@ -23,6 +23,7 @@ import {
 	createDatabase,
 	deleteRedisKeys,
 	dropDatabase,
+	newRunId,
 	POSTGRES,
 	REDIS,
 } from './queueServices';
@@ -33,11 +34,6 @@ const READY_TIMEOUT_MS = 180_000;
 const MAIN_READY = /Editor is now accessible via/;
 /** A worker's log line for each execution it takes from the queue. */
 const WORKER_STARTED = /Worker started execution (\d+)/g;
-
-/** A fresh run id: names the database and the Redis prefixes. */
-export function newRunId(): string {
-	return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
-}
 
 export function databaseOf(runId: string): string {
 	return `n8n_${runId}`;

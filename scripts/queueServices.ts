@@ -3,9 +3,11 @@
  * the run's Redis keys deleted. The clients are the ones n8n itself ships (pg, ioredis), loaded
  * from the pinned n8n install, so the package gains no dependency for them.
  */
+import { randomBytes } from 'crypto';
 import { createRequire } from 'module';
 import { join } from 'path';
 
+import { CLAIMS_TABLE_SQL } from './examples';
 import { REPO_ROOT } from './n8n';
 
 export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
@@ -81,6 +83,11 @@ async function withRedis<T>(work: (client: RedisClient) => Promise<T>): Promise<
 	}
 }
 
+/** A fresh run id (lowercase letters and digits): names a database and Redis prefixes. */
+export function newRunId(): string {
+	return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
 /** Names are made by this module only (letters, digits, underscores), so quoting is enough. */
 function identifier(name: string): string {
 	if (!/^[a-z][a-z0-9_]*$/.test(name)) throw new Error(`Not a safe database name: ${name}`);
@@ -114,4 +121,12 @@ export function deleteRedisKeys(prefixes: string[]): Promise<number> {
 		}
 		return deleted;
 	});
+}
+
+/** A database of its own holding the notification example's claim table; resolves with its name. */
+export async function createClaimsDatabase(): Promise<string> {
+	const name = `alikassa_claims_${newRunId()}`;
+	await createDatabase(name);
+	await withPostgres(name, (client) => client.query(CLAIMS_TABLE_SQL));
+	return name;
 }

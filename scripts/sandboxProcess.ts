@@ -1,12 +1,49 @@
 /** The AliKassa sandbox CLI (dist/sandbox/cli.js) as a child process, and its control API. */
+import { readFileSync } from 'fs';
+import { request as httpRequest } from 'http';
+import { request as httpsRequest } from 'https';
 import { join } from 'path';
 
-import type { RecordedRequest, SandboxPayout } from '../sandbox/server';
+import {
+	sandboxCaFile,
+	type ConnectionCounts,
+	type RecordedRequest,
+	type SandboxPayout,
+} from '../sandbox/server';
 import { REPO_ROOT } from './n8n';
-import { childEnv, getJson, Service } from './processes';
+import { childEnv, Service } from './processes';
 
 const SANDBOX_CLI = join(REPO_ROOT, 'dist', 'sandbox', 'cli.js');
-const LISTENING = /AliKassa sandbox listening on (http:\/\/\S+)/;
+const LISTENING = /AliKassa sandbox listening on (https?:\/\/\S+)/;
+
+/**
+ * A control call; over HTTPS it trusts the sandbox's test CA, which this process (unlike one
+ * started with NODE_EXTRA_CA_CERTS) does not know. Undefined for anything but HTTP 200.
+ */
+function controlCall<T>(url: string, method = 'GET'): Promise<T | undefined> {
+	const secure = url.startsWith('https:');
+	const send = secure ? httpsRequest : httpRequest;
+	return new Promise((resolve, reject) => {
+		const request = send(
+			url,
+			{ method, agent: false, ...(secure && { ca: readFileSync(sandboxCaFile()) }) },
+			(response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () =>
+					resolve(
+						response.statusCode === 200
+							? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as T)
+							: undefined,
+					),
+				);
+				response.on('error', reject);
+			},
+		);
+		request.on('error', reject);
+		request.end();
+	});
+}
 
 /** The order_id in the body of a recorded request, if it has one. */
 export function orderIdOf(request: RecordedRequest): string | undefined {
@@ -22,8 +59,12 @@ export interface SandboxProcessOptions {
 	port?: number;
 	/** Called with every line the sandbox prints; without it, it runs with --quiet. */
 	onLine?: (line: string) => void;
+	/** HTTPS with the test CA of sandbox/cert/tls. */
+	tls?: boolean;
 	/** Delay of every API answer, like a remote AliKassa; left out, the CLI's default applies. */
 	latencyMs?: number;
+	/** How long payouts stay `wait`. */
+	finalAfterMs?: number;
 }
 
 export class SandboxProcess {
@@ -36,14 +77,18 @@ export class SandboxProcess {
 	static async start({
 		port = 0,
 		onLine,
+		tls = false,
 		latencyMs,
+		finalAfterMs,
 	}: SandboxProcessOptions = {}): Promise<SandboxProcess> {
 		const args = [
 			SANDBOX_CLI,
 			'--port',
 			String(port),
-			...(latencyMs === undefined ? [] : ['--latency-ms', String(latencyMs)]),
 			...(onLine ? [] : ['--quiet']),
+			...(tls ? ['--tls'] : []),
+			...(latencyMs === undefined ? [] : ['--latency-ms', String(latencyMs)]),
+			...(finalAfterMs === undefined ? [] : ['--final-after-ms', String(finalAfterMs)]),
 		];
 		const service = new Service('AliKassa sandbox', process.execPath, args, {
 			cwd: REPO_ROOT,
@@ -58,7 +103,7 @@ export class SandboxProcess {
 			);
 			await service.waitUntil(
 				'an answer on /_sandbox/health',
-				() => getJson(`${url}/_sandbox/health`),
+				() => controlCall(`${url}/_sandbox/health`),
 				20_000,
 			);
 			return new SandboxProcess(service, url);
@@ -68,8 +113,8 @@ export class SandboxProcess {
 		}
 	}
 
-	private async control<T>(path: string): Promise<T> {
-		const body = await getJson<T>(`${this.url}/_sandbox/${path}`);
+	private async control<T>(path: string, method = 'GET'): Promise<T> {
+		const body = await controlCall<T>(`${this.url}/_sandbox/${path}`, method);
 		if (body === undefined) throw new Error(`The sandbox did not answer /_sandbox/${path}`);
 		return body;
 	}
@@ -81,6 +126,16 @@ export class SandboxProcess {
 
 	payouts(): Promise<SandboxPayout[]> {
 		return this.control('payouts');
+	}
+
+	/** TCP connections and TLS handshakes accepted since the start or the last reset. */
+	connections(): Promise<ConnectionCounts> {
+		return this.control('connections');
+	}
+
+	/** Forgets requests, payouts and counts, so the same order_ids can be paid again. */
+	async reset(): Promise<void> {
+		await this.control('reset', 'POST');
 	}
 
 	whenEnded(): Promise<string> {

@@ -8,7 +8,6 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as payout from './actions/payout';
 import { router } from './actions/router';
-import { credentialTest } from './methods';
 
 export class AliKassaPayout implements INodeType {
 	description: INodeTypeDescription = {
@@ -31,13 +30,10 @@ export class AliKassaPayout implements INodeType {
 			{
 				name: 'aliKassaPayoutApi',
 				required: true,
-				testedBy: 'aliKassaPayoutApiTest',
 			},
 		],
 		properties: payout.description,
 	};
-
-	methods = { credentialTest };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -17,6 +17,7 @@ import {
 	verifyNotification,
 	type Notification,
 } from './core/notification';
+import { credentialTest } from './methods';
 import { AliKassaApiError, CREDENTIAL_TYPE, loadCredentials } from './transport';
 
 const STATUS_OPTIONS = [
@@ -54,6 +55,7 @@ export class AliKassaTrigger implements INodeType {
 			{
 				name: 'aliKassaNotificationsApi',
 				required: true,
+				testedBy: 'aliKassaNotificationsApiTest',
 			},
 			{
 				name: CREDENTIAL_TYPE,
@@ -105,6 +107,8 @@ export class AliKassaTrigger implements INodeType {
 			},
 		],
 	};
+
+	methods = { credentialTest };
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();

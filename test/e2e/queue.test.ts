@@ -23,7 +23,7 @@ import {
 	triggerProductionUrl,
 } from '../../scripts/examples';
 import { ensureN8nInstalled, nodeItems, preparePackage } from '../../scripts/n8n';
-import { databaseOf, newRunId, QueueStack, type ApiExecution } from '../../scripts/queue';
+import { databaseOf, QueueStack, type ApiExecution } from '../../scripts/queue';
 import {
 	payChunk,
 	payChunkWorkflow,
@@ -31,7 +31,7 @@ import {
 	payoutsCsv,
 	splitterWorkflow,
 } from '../../scripts/queueBatch';
-import { withPostgres } from '../../scripts/queueServices';
+import { newRunId, withPostgres } from '../../scripts/queueServices';
 import { SETUP_TIMEOUT_MS } from '../support/n8nHarness';
 
 const { queuePayChunk, queueSplitBatch, reactToNotifications } = EXAMPLES;

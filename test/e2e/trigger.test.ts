@@ -12,7 +12,6 @@ import { notificationsPrivateKey } from '../../sandbox/keys';
 import { Notifier } from '../../sandbox/notifier';
 import { SANDBOX_ACCOUNT_ID } from '../../sandbox/server';
 import {
-	CLAIMS_TABLE_SQL,
 	claimsCredential,
 	EXAMPLES,
 	loadExample,
@@ -21,8 +20,7 @@ import {
 	triggerProductionUrl,
 } from '../../scripts/examples';
 import { LOCAL_OWNER, nodeItems, type ExecutionRun, type N8nServer } from '../../scripts/n8n';
-import { newRunId } from '../../scripts/queue';
-import { createDatabase, dropDatabase, withPostgres } from '../../scripts/queueServices';
+import { createClaimsDatabase, dropDatabase } from '../../scripts/queueServices';
 import {
 	nodeNamed,
 	SETUP_TIMEOUT_MS,
@@ -69,7 +67,7 @@ let exampleUrl: string;
 let onlyPaidUrl: string;
 let confirmedUrl: string;
 /** The example claims each (payout, status) in a PostgreSQL table: this run's own database. */
-const claimsDatabase = `alikassa_claims_${newRunId()}`;
+let claimsDatabase: string | undefined;
 
 /** The batch example, each row naming the trigger that AliKassa is to notify. */
 function notifiedBatchCsv(): string {
@@ -172,8 +170,7 @@ async function finalize(orderId: string, status: 'paid' | 'cancel' | 'fail') {
 
 beforeAll(async () => {
 	harness = await setUpN8n();
-	await createDatabase(claimsDatabase);
-	await withPostgres(claimsDatabase, (client) => client.query(CLAIMS_TABLE_SQL));
+	claimsDatabase = await createClaimsDatabase();
 	await harness.n8n.importCredentials([claimsCredential(claimsDatabase)]);
 	const n8nUrl = `http://127.0.0.1:${harness.n8n.port}`;
 	exampleUrl = triggerProductionUrl(n8nUrl, example.webhookId);
@@ -203,7 +200,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await server?.stop();
 	await harness?.close();
-	await dropDatabase(claimsDatabase);
+	if (claimsDatabase) await dropDatabase(claimsDatabase);
 });
 
 test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {

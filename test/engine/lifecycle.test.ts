@@ -1,11 +1,8 @@
-// not re-exported by n8n-core's index
-import { proxyRequestToAxios } from 'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions';
-import type { ICredentialTestFunctions, IDataObject, IRequestOptions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { aliKassaPayoutApiTest } from '../../nodes/AliKassa/methods/credentialTest';
 import { startSandbox } from '../../sandbox/server';
 import { runPayoutNode } from '../support/engine';
-import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { sandboxCredentials } from '../support/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 400 });
@@ -148,80 +145,6 @@ describe('Create Payout → Wait for Final Status', () => {
 			});
 		} finally {
 			await slowSandbox.close();
-		}
-	});
-});
-
-describe('credential test', () => {
-	// what n8n's credentials tester hands a credential test function
-	const context = {
-		helpers: {
-			request: async (uriOrObject: string | IRequestOptions, options?: IRequestOptions) =>
-				await proxyRequestToAxios(undefined, undefined, undefined, uriOrObject, options),
-		},
-	} as unknown as ICredentialTestFunctions;
-
-	async function test(overrides: Partial<Record<string, string>> = {}, baseUrl = sandbox().url) {
-		const result = await aliKassaPayoutApiTest.call(context, {
-			id: '1',
-			name: 'AliKassa',
-			type: 'aliKassaPayoutApi',
-			data: sandboxCredentials(baseUrl, overrides),
-		});
-		expectNoSecrets(result.message);
-		return result;
-	}
-
-	it('connects and shows the balance', async () => {
-		await expect(test()).resolves.toEqual({
-			status: 'OK',
-			message: 'Connected — balance 1 000 000.00 RUB',
-		});
-	});
-
-	it.each([
-		[{ accountId: 'nope' }, /Account ID is not a UUID/],
-		[{ password: 'wrong' }, /password does not open this private key/],
-		[
-			{ privateKey: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
-			/This is a certificate/,
-		],
-	])('checks locally first: %p', async (overrides, message) => {
-		const result = await test(overrides);
-		expect(result.status).toBe('Error');
-		expect(result.message).toMatch(message);
-		expect(sandbox().requests).toHaveLength(0);
-	});
-
-	it("reports AliKassa's own refusal of an unknown account", async () => {
-		const result = await test({ accountId: '00000000-0000-4000-8000-000000000000' });
-		expect(result).toEqual({
-			status: 'Error',
-			message: 'AliKassa refused the credential (HTTP 401): Account not found.',
-		});
-	});
-
-	it('reports a key AliKassa does not know as a refused signature', async () => {
-		const other = await startSandbox({
-			quiet: true,
-			accounts: [
-				{
-					id: sandbox().accountId,
-					publicKeyPem:
-						'-----BEGIN PUBLIC KEY-----\nMFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf\n9Cnzj4p4WGeKLs1Pt8QuKUpRKfFLfRYC9AIKjbJTWit+CqvjWYzvQwECAwEAAQ==\n-----END PUBLIC KEY-----\n',
-					currency: 'RUB',
-					balance: '10.00',
-				},
-			],
-		});
-		try {
-			const result = await test({}, other.url);
-			expect(result).toEqual({
-				status: 'Error',
-				message: 'AliKassa refused the credential (HTTP 403): Invalid sign.',
-			});
-		} finally {
-			await other.close();
 		}
 	});
 });

@@ -375,6 +375,26 @@ describe('settings from expressions are checked before anything is sent', () => 
 		expect(sandbox().requests).toHaveLength(0);
 	});
 
+	it('an expression that fails on a row leaves that row "Not paid", nothing sent for it', async () => {
+		const result = await run({
+			parameters: { ...fromItem, amount: '={{ $json.missing.deep }}' },
+			items: [row('expr-fail-1')],
+			onError: 'continueErrorOutput',
+		});
+		expectSuccess(result);
+		expect(result.errorOutput[0].json.error).toMatch(/^Not paid: Order ID "expr-fail-1": /);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('an Order ID expression that fails is "Not paid" too', async () => {
+		const result = await run({
+			parameters: { ...fromItem, orderId: '={{ $json.missing.deep }}' },
+			items: [row('expr-fail-2')],
+		});
+		expect(result.error!.message).toMatch(/^Not paid: /);
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
 	it('Timeout 0 for Get Balance is refused too', async () => {
 		const result = await run({
 			parameters: { operation: 'getBalance', options: { timeoutSeconds: 0 } },

@@ -79,6 +79,9 @@ openssl pkcs8 -topk8 -v2 aes-256-cbc -in rsa4096-plain.tmp -passout file:rsa4096
 	-out rsa4096-pkcs8-aes256.pem
 rm rsa4096-plain.tmp
 
+# Hostile: above the loader's 8192-bit limit. Generating it takes 5 to 20 minutes.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:16384 -out rsa16384-pkcs8.pem 2>/dev/null
+
 openssl ecparam -name prime256v1 -genkey -noout -out ec-p256.pem
 alphanumeric_password >ec.password.txt
 openssl pkcs8 -topk8 -v2 aes-256-cbc -in ec-p256.pem -passout file:ec.password.txt \
@@ -117,7 +120,8 @@ cat >manifest.json <<'JSON'
 	{ "name": "garbage", "file": "garbage.txt", "passwordFile": null, "format": "text with no PEM block", "bits": null, "expect": "not-pem" },
 	{ "name": "pkcs8-aes256-truncated", "file": "rsa2048-pkcs8-aes256-truncated.pem", "passwordFile": "rsa2048.password.txt", "format": "encrypted PKCS#8 with base64 lines missing from the middle", "bits": 2048, "expect": "damaged" },
 	{ "name": "legacy-aes256-truncated", "file": "rsa2048-legacy-aes256-truncated.pem", "passwordFile": "rsa2048.password.txt", "format": "legacy AES-256 with base64 lines missing from the middle: only the decrypted text is broken, as with a wrong password", "bits": 2048, "expect": "wrong-password" },
-	{ "name": "pkcs1-truncated", "file": "rsa2048-pkcs1-truncated.pem", "passwordFile": null, "format": "unencrypted PKCS#1 with base64 lines missing from the middle", "bits": 2048, "expect": "damaged" }
+	{ "name": "pkcs1-truncated", "file": "rsa2048-pkcs1-truncated.pem", "passwordFile": null, "format": "unencrypted PKCS#1 with base64 lines missing from the middle", "bits": 2048, "expect": "damaged" },
+	{ "name": "rsa16384-plain", "file": "rsa16384-pkcs8.pem", "passwordFile": null, "format": "unencrypted PKCS#8 RSA-16384 (hostile: above 8192 bits; committed because it takes minutes to generate)", "bits": 16384, "expect": "too-many-bits" }
 ]
 JSON
 chmod 644 -- *

@@ -86,3 +86,64 @@ describe('payoutLimitRefusal', () => {
 		);
 	});
 });
+
+describe('Base URL', () => {
+	test.each([
+		['empty: AliKassa', '', 'https://api-merchant.alikassa.com'],
+		[
+			'the mirror, trailing slash dropped',
+			'https://api-merchant.alikassa.io/',
+			'https://api-merchant.alikassa.io',
+		],
+		[
+			'with a path prefix',
+			' https://proxy.example.com/alikassa/ ',
+			'https://proxy.example.com/alikassa',
+		],
+		[
+			'upper case scheme and host',
+			'HTTPS://API-Merchant.AliKassa.com',
+			'https://api-merchant.alikassa.com',
+		],
+		[
+			'the default port dropped',
+			'https://api-merchant.alikassa.com:443',
+			'https://api-merchant.alikassa.com',
+		],
+		['a sandbox on 127.0.0.1', 'http://127.0.0.1:8787', 'http://127.0.0.1:8787'],
+		['a sandbox anywhere in 127/8', 'http://127.1.2.3:8787', 'http://127.1.2.3:8787'],
+		['a sandbox on localhost', 'http://localhost:8787/', 'http://localhost:8787'],
+		['a sandbox on [::1]', 'http://[::1]:8787', 'http://[::1]:8787'],
+	])('%s', (_name, baseUrl, kept) => {
+		expect(read({ baseUrl }).baseUrl).toBe(kept);
+	});
+
+	test.each([
+		[
+			'plain http elsewhere',
+			'http://api-merchant.alikassa.com',
+			/must start with https:\/\/ .*got http:\/\/api-merchant\.alikassa\.com/,
+		],
+		['plain http on a private address', 'http://10.0.0.5', /must start with https:\/\//],
+		[
+			'a host that only starts like loopback',
+			'http://127.0.0.1.example.com',
+			/must start with https:\/\//,
+		],
+		['another scheme', 'ftp://api-merchant.alikassa.com', /must start with https:\/\//],
+		[
+			'user info',
+			'https://user:secret@api-merchant.alikassa.com',
+			/must not contain a user name or password\.$/,
+		],
+		['a query', 'https://api-merchant.alikassa.com/?x=1', /must not have a query/],
+		['an empty query', 'https://api-merchant.alikassa.com?', /must not have a query/],
+		['a fragment', 'https://api-merchant.alikassa.com#top', /or fragment/],
+		['not an address', 'api-merchant.alikassa.com', /is not a web address/],
+	])('%s is refused', (_name, baseUrl, message) => {
+		const text = messageOf({ baseUrl });
+		expect(text).toMatch(/^The Base URL /);
+		expect(text).toMatch(message);
+		expect(text).not.toContain('secret');
+	});
+});

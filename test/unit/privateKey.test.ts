@@ -1,10 +1,10 @@
 import forge from 'node-forge';
 
+import { repairPem } from '../../nodes/AliKassa/core/pem';
 import {
 	loadPrivateKey,
 	passwordCandidates,
 	PrivateKeyError,
-	repairPem,
 } from '../../nodes/AliKassa/core/privateKey';
 import { KEY_FIXTURES, keyFixture, readKeyFixture } from '../support/keyFixtures';
 import { RandomValues } from '../support/randomValues';

@@ -19,6 +19,37 @@ function asText(value: unknown): string {
 	return typeof value === 'string' ? value : '';
 }
 
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+
+/**
+ * Signatures go only to this origin, so it must be exact: https (plain http only for a
+ * sandbox on this machine), and nothing beyond scheme, host, port and path.
+ */
+function readBaseUrl(value: unknown): string {
+	const text = (asText(value).trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	let url: URL;
+	try {
+		url = new URL(text);
+	} catch {
+		throw new CredentialsError(`The Base URL is not a web address such as ${DEFAULT_BASE_URL}.`);
+	}
+	if (url.username !== '' || url.password !== '') {
+		throw new CredentialsError('The Base URL must not contain a user name or password.');
+	}
+	if (text.includes('?') || text.includes('#')) {
+		throw new CredentialsError(
+			`The Base URL must not have a query (?…) or fragment (#…): write only the address, such as ${DEFAULT_BASE_URL}.`,
+		);
+	}
+	const sandbox = url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname);
+	if (url.protocol !== 'https:' && !sandbox) {
+		throw new CredentialsError(
+			`The Base URL must start with https:// (plain http:// only for a sandbox on this machine: localhost, 127.x.x.x or [::1]), got ${url.protocol}//${url.host}.`,
+		);
+	}
+	return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /** Empty means no limit; anything else must be an amount AliKassa could take. */
 function readMaxAmount(value: unknown): string | undefined {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
@@ -42,12 +73,7 @@ export function readCredentials(data: Record<string, unknown>): AliKassaCredenti
 			'The Account ID is not a UUID. Copy it from the AliKassa cabinet, Accounts page (it looks like 93d5df06-996c-48c3-9847-348d6b580b80).',
 		);
 	}
-	const baseUrl = (asText(data.baseUrl).trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
-		throw new CredentialsError(
-			'The Base URL must start with https:// (or http:// for the local sandbox).',
-		);
-	}
+	const baseUrl = readBaseUrl(data.baseUrl);
 	const signatureHash: SignatureHash = data.signatureHash === 'sha256' ? 'sha256' : 'sha1';
 	return {
 		accountId,

@@ -1,97 +1,14 @@
 import { createPrivateKey, type KeyObject } from 'crypto';
 import forge from 'node-forge';
 
-export type PrivateKeyProblem =
-	| 'empty'
-	| 'not-pem'
-	| 'public-key'
-	| 'certificate'
-	| 'damaged'
-	| 'password-missing'
-	| 'wrong-password'
-	| 'not-rsa';
+import { inspectKeyEncryption, type KeyOpener } from './keyEncryption';
+import { repairPem } from './pem';
+import { PrivateKeyError } from './privateKeyError';
 
-const MESSAGES: Record<PrivateKeyProblem, string> = {
-	empty:
-		'The private key is empty. Paste the whole contents of private.pem from the AliKassa certificate archive.',
-	'not-pem':
-		'The private key is not a PEM key. Paste the whole contents of private.pem, from "-----BEGIN" to the "-----END" line.',
-	'public-key':
-		'This is a public key (public.pem). Paste private.pem from the same archive instead: AliKassa keeps public.pem, you keep private.pem.',
-	certificate:
-		'This is a certificate, not a private key. Paste private.pem from the AliKassa certificate archive.',
-	damaged:
-		'The private key is damaged: its contents do not decode. Paste private.pem again, all of it.',
-	'password-missing':
-		'The private key is protected by a password. Enter the contents of password.txt from the same archive.',
-	'wrong-password':
-		'The password does not open this private key. Use the contents of password.txt from the same archive as private.pem.',
-	'not-rsa':
-		'The private key is not an RSA key. AliKassa payout certificates are RSA keys: use private.pem from the AliKassa archive.',
-};
+export { PrivateKeyError, type PrivateKeyProblem } from './privateKeyError';
 
-/** A problem with the pasted key or password; its message never quotes either of them. */
-export class PrivateKeyError extends Error {
-	constructor(readonly problem: PrivateKeyProblem) {
-		super(MESSAGES[problem]);
-		this.name = 'PrivateKeyError';
-	}
-}
-
-interface PemBlock {
-	label: string;
-	headers: string[];
-	base64: string;
-}
-
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-const LEGACY_HEADER = /(Proc-Type|DEK-Info):\s*(\S+)/g;
-
-function findPemBlocks(text: string): PemBlock[] {
-	const blocks: PemBlock[] = [];
-	for (const match of text.matchAll(PEM_BLOCK)) {
-		const inner = match[2];
-		const headers = [...inner.matchAll(LEGACY_HEADER)].map(
-			([, name, value]) => `${name}: ${value}`,
-		);
-		blocks.push({
-			label: match[1],
-			headers,
-			base64: inner.replace(LEGACY_HEADER, '').replace(/\s+/g, ''),
-		});
-	}
-	return blocks;
-}
-
-function formatPem({ label, headers, base64 }: PemBlock): string {
-	const lines = [`-----BEGIN ${label}-----`];
-	if (headers.length > 0) lines.push(...headers, '');
-	lines.push(...(base64.match(/.{1,64}/g) ?? []), `-----END ${label}-----`, '');
-	return lines.join('\n');
-}
-
-/**
- * Keys pasted into a form arrive indented, on one line, with CRLF or with literal "\n"
- * sequences; rebuilding the PEM from its parts repairs all of them.
- */
-export function repairPem(text: string): string {
-	const unescaped = text.replace(/\\r\\n|\\n|\\r/g, '\n').replace(/\r\n?/g, '\n');
-	const blocks = findPemBlocks(unescaped);
-	if (blocks.length === 0) {
-		throw new PrivateKeyError(text.trim() === '' ? 'empty' : 'not-pem');
-	}
-	const privateBlock = blocks.find((block) => block.label.endsWith('PRIVATE KEY'));
-	if (!privateBlock) {
-		const labels = blocks.map((block) => block.label).join(' ');
-		if (labels.includes('CERTIFICATE')) throw new PrivateKeyError('certificate');
-		if (labels.includes('PUBLIC KEY')) throw new PrivateKeyError('public-key');
-		throw new PrivateKeyError('not-pem');
-	}
-	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(privateBlock.base64) || privateBlock.base64.length % 4 !== 0) {
-		throw new PrivateKeyError('damaged');
-	}
-	return formatPem(privateBlock);
-}
+/** Signing with more takes forge seconds per signature; AliKassa issues 2048 or 4096. */
+export const MAX_RSA_BITS = 8192;
 
 /**
  * password.txt is read verbatim by PHP, trailing newline included, and keys have been
@@ -108,17 +25,7 @@ function isEncrypted(pem: string): boolean {
 	);
 }
 
-function decryptWithForge(pem: string, password: string): forge.pki.rsa.PrivateKey | null {
-	try {
-		// forge reads the password as binary; OpenSSL and PHP use its UTF-8 bytes.
-		return forge.pki.decryptRsaPrivateKey(pem, forge.util.encodeUtf8(password)) ?? null;
-	} catch {
-		// A wrong password sometimes makes forge throw on the garbage it decrypted.
-		return null;
-	}
-}
-
-function openWithNode(pem: string, password: string | undefined): KeyObject | null {
+function openWithOpenSsl(pem: string, password: string | undefined): KeyObject | undefined {
 	try {
 		return createPrivateKey({
 			key: pem,
@@ -126,53 +33,53 @@ function openWithNode(pem: string, password: string | undefined): KeyObject | nu
 			passphrase: password === undefined ? undefined : Buffer.from(password, 'utf8'),
 		});
 	} catch {
-		return null;
+		return undefined;
 	}
 }
 
+function openWithForge(pem: string, password: string): forge.pki.rsa.PrivateKey | undefined {
+	try {
+		// forge reads the password as binary; OpenSSL and PHP use its UTF-8 bytes.
+		return forge.pki.decryptRsaPrivateKey(pem, forge.util.encodeUtf8(password)) ?? undefined;
+	} catch {
+		// A wrong password sometimes makes forge throw on the garbage it decrypted.
+		return undefined;
+	}
+}
+
+function checkBits(bits: number): void {
+	if (bits > MAX_RSA_BITS) throw new PrivateKeyError('too-many-bits', `This one has ${bits}.`);
+}
+
+/** forge stays the reference signer, so the key OpenSSL opened is handed over to it. */
 function toForgeRsaKey(key: KeyObject): forge.pki.rsa.PrivateKey {
 	if (key.asymmetricKeyType !== 'rsa') throw new PrivateKeyError('not-rsa');
+	checkBits(key.asymmetricKeyDetails?.modulusLength ?? 0);
 	const pkcs1 = key.export({ type: 'pkcs1', format: 'pem' }).toString();
 	return forge.pki.privateKeyFromPem(pkcs1) as forge.pki.rsa.PrivateKey;
 }
 
-function loadPlainKey(pem: string): forge.pki.rsa.PrivateKey {
-	try {
-		return forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-	} catch {
-		const nodeKey = openWithNode(pem, undefined);
-		if (!nodeKey) throw new PrivateKeyError('damaged');
-		return toForgeRsaKey(nodeKey);
-	}
+function checkedForgeKey(key: forge.pki.rsa.PrivateKey): forge.pki.rsa.PrivateKey {
+	checkBits(key.n.bitLength());
+	return key;
 }
 
 /**
- * A cut PKCS#8 key fails with every password, so its outer structure is checked first. A cut
- * legacy key cannot be told apart from a wrong password: its ciphertext has no structure.
+ * Each password candidate is tried once, by one library: OpenSSL, which opens a key in
+ * about a millisecond, or node-forge (15 ms to seconds) for the few schemes OpenSSL 3 keeps
+ * in its legacy provider.
  */
-function hasBrokenPkcs8Structure(pem: string): boolean {
-	if (!pem.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY')) return false;
-	try {
-		forge.asn1.fromDer(forge.pem.decode(pem)[0].body);
-		return false;
-	} catch {
-		return true;
-	}
-}
-
 function loadEncryptedKey(pem: string, password: string): forge.pki.rsa.PrivateKey {
-	if (hasBrokenPkcs8Structure(pem)) throw new PrivateKeyError('damaged');
+	const opener: KeyOpener = inspectKeyEncryption(pem);
 	if (password === '') throw new PrivateKeyError('password-missing');
-	const candidates = passwordCandidates(password);
-	for (const candidate of candidates) {
-		const key = decryptWithForge(pem, candidate);
-		if (key) return key;
-	}
-	// What forge cannot read (scrypt, non-RSA keys) OpenSSL may; it also settles whether
-	// the password, rather than the format, is what failed.
-	for (const candidate of candidates) {
-		const nodeKey = openWithNode(pem, candidate);
-		if (nodeKey) return toForgeRsaKey(nodeKey);
+	for (const candidate of passwordCandidates(password)) {
+		if (opener === 'openssl') {
+			const key = openWithOpenSsl(pem, candidate);
+			if (key) return toForgeRsaKey(key);
+		} else {
+			const key = openWithForge(pem, candidate);
+			if (key) return checkedForgeKey(key);
+		}
 	}
 	throw new PrivateKeyError('wrong-password');
 }
@@ -183,5 +90,8 @@ export function loadPrivateKey(pemText: string, password: string): forge.pki.rsa
 	if (pem.startsWith('-----BEGIN EC PRIVATE KEY') || pem.startsWith('-----BEGIN DSA PRIVATE KEY')) {
 		throw new PrivateKeyError('not-rsa');
 	}
-	return isEncrypted(pem) ? loadEncryptedKey(pem, password) : loadPlainKey(pem);
+	if (isEncrypted(pem)) return loadEncryptedKey(pem, password);
+	const key = openWithOpenSsl(pem, undefined);
+	if (!key) throw new PrivateKeyError('damaged');
+	return toForgeRsaKey(key);
 }

@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, sign as nativeSign, type KeyObject } from 'crypto';
 import forge from 'node-forge';
 
-import { loadPrivateKey } from './privateKey';
+import { loadPrivateKey, PrivateKeyError } from './privateKey';
 
 /** AliKassa's PHP sample calls openssl_sign without an algorithm, which means SHA-1. */
 export type SignatureHash = 'sha1' | 'sha256';
@@ -62,26 +62,37 @@ export function createBodySigner(
 
 const MAX_CACHED_SIGNERS = 16;
 const signerCache = new Map<string, BodySigner>();
+const failureCache = new Map<string, PrivateKeyError>();
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+	if (cache.size >= MAX_CACHED_SIGNERS) cache.delete(cache.keys().next().value as string);
+	cache.set(key, value);
+}
+
+const digestOf = (...parts: string[]) =>
+	createHash('sha256').update(JSON.stringify(parts)).digest('hex');
 
 /**
- * Decrypting a key costs 15 ms to seconds with forge, so each distinct credential is loaded
- * once per process. The cache lives in memory only, keyed by a hash of the credential.
+ * Decrypting a key costs a millisecond to seconds, so each distinct credential is loaded once
+ * per process, and a key that cannot be loaded fails again at once, without repeating the
+ * work on every execution or Test click. Both caches live in memory only, keyed by a hash of
+ * the credential's content, never the content itself.
  */
 export function getBodySigner(credentials: SigningCredentials): BodySigner {
-	const cacheKey = createHash('sha256')
-		.update(
-			JSON.stringify([credentials.privateKey, credentials.password, credentials.signatureHash]),
-		)
-		.digest('hex');
-	const cached = signerCache.get(cacheKey);
+	const keyDigest = digestOf(credentials.privateKey, credentials.password);
+	const signerKey = digestOf(keyDigest, credentials.signatureHash);
+	const cached = signerCache.get(signerKey);
 	if (cached) return cached;
-	const signer = createBodySigner(
-		loadPrivateKey(credentials.privateKey, credentials.password),
-		credentials.signatureHash,
-	);
-	if (signerCache.size >= MAX_CACHED_SIGNERS) {
-		signerCache.delete(signerCache.keys().next().value as string);
+	const failure = failureCache.get(keyDigest);
+	if (failure) throw failure;
+	let key: forge.pki.rsa.PrivateKey;
+	try {
+		key = loadPrivateKey(credentials.privateKey, credentials.password);
+	} catch (error) {
+		if (error instanceof PrivateKeyError) remember(failureCache, keyDigest, error);
+		throw error;
 	}
-	signerCache.set(cacheKey, signer);
+	const signer = createBodySigner(key, credentials.signatureHash);
+	remember(signerCache, signerKey, signer);
 	return signer;
 }

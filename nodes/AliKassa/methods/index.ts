@@ -1,3 +1,3 @@
-import { aliKassaPayoutApiTest } from './credentialTest';
+import { aliKassaNotificationsApiTest } from './credentialTest';
 
-export const credentialTest = { aliKassaPayoutApiTest };
+export const credentialTest = { aliKassaNotificationsApiTest };

@@ -1,12 +1,12 @@
-import type { IAllExecuteFunctions, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type { IAllExecuteFunctions, IDataObject } from 'n8n-workflow';
 
-import type { AliKassaCredentials } from '../core/credentials';
+import { signRequest, type AliKassaCredentials } from '../core/credentials';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/defaults';
 import type { PhpJsonValue } from '../core/phpJson';
 import { classifyException } from './classifyException';
 import { classifyResponse, parseBody, type FullResponse } from './classifyResponse';
-import { CREDENTIAL_TYPE } from './credentials';
 import { AliKassaApiError } from './errors';
+import { httpPost } from './httpPost';
 
 export interface AliKassaRequest {
 	path: string;
@@ -15,35 +15,34 @@ export interface AliKassaRequest {
 	timeoutMs?: number;
 }
 
+/** n8n's signal that the execution was cancelled, where the context has one. */
+function cancelSignal(context: IAllExecuteFunctions): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
 /**
- * POSTs a signed request (the credential's `authenticate` signs it) and returns AliKassa's
- * JSON answer, or throws an AliKassaApiError that says what happened in plain words. Any n8n
- * context that can make authenticated requests will do (a node's execute, a webhook).
+ * POSTs a request signed by the credential's own code (`signRequest`, which its `authenticate`
+ * uses for the HTTP Request node: the same bytes, the same Sign) over a warm connection, and
+ * returns AliKassa's JSON answer, or throws an AliKassaApiError that says what happened in
+ * plain words. A signed body is as good as money: it goes to the Base URL and nowhere else
+ * (fixed paths, redirects never followed). Any n8n context will do (a node's execute, a
+ * webhook).
  */
 export async function aliKassaApiRequest(
 	this: IAllExecuteFunctions,
 	credentials: AliKassaCredentials,
 	{ path, body, itemIndex, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000 }: AliKassaRequest,
 ): Promise<IDataObject> {
-	const options: IHttpRequestOptions = {
-		method: 'POST',
-		url: `${credentials.baseUrl}/${path}`,
-		body: body as IDataObject,
-		json: true,
-		timeout: timeoutMs,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		// A signed body is as good as money: it goes to the Base URL and nowhere else.
-		disableFollowRedirect: true,
-		sendCredentialsOnCrossOriginRedirect: false,
-	};
+	const signed = signRequest(credentials, body);
 	let response: FullResponse;
 	try {
-		response = (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			options,
-		)) as FullResponse;
+		response = await httpPost({
+			url: new URL(`${credentials.baseUrl}/${path}`),
+			body: signed.body,
+			headers: signed.headers,
+			timeoutMs,
+			signal: cancelSignal(this),
+		});
 	} catch (error) {
 		throw new AliKassaApiError(
 			this.getNode(),

@@ -111,6 +111,16 @@ function outcomeError(
 	return error;
 }
 
+/** The Order ID for the message of a row that failed before its body was built, if readable. */
+function orderIdAsGiven(context: IExecuteFunctions, itemIndex: number): string | undefined {
+	try {
+		return String(context.getNodeParameter('orderId', itemIndex, '') ?? '').trim() || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Anything that fails before the payout is signed (bad input, an expression) left it unpaid. */
 function badInput(error: unknown): UnpaidOutcome {
 	if (error instanceof PayoutInputError) {
 		return {
@@ -119,15 +129,14 @@ function badInput(error: unknown): UnpaidOutcome {
 			description: `Check the "${error.parameter}" parameter. Nothing was sent to AliKassa.`,
 		};
 	}
-	if (error instanceof NodeOperationError) {
-		return {
-			kind: 'notPaid',
-			reason: error.message,
-			description: error.description ?? undefined,
-			cause: error,
-		};
-	}
-	throw error;
+	return {
+		kind: 'notPaid',
+		reason: error instanceof Error ? error.message : String(error),
+		description:
+			(error instanceof NodeOperationError ? error.description : undefined) ??
+			'Nothing was sent to AliKassa.',
+		cause: error,
+	};
 }
 
 export async function execute(
@@ -139,8 +148,7 @@ export async function execute(
 	try {
 		input = readCreateInput(this, itemIndex, run);
 	} catch (error) {
-		const orderId = String(this.getNodeParameter('orderId', itemIndex, '') ?? '').trim();
-		throw outcomeError(this, badInput(error), orderId || undefined, itemIndex);
+		throw outcomeError(this, badInput(error), orderIdAsGiven(this, itemIndex), itemIndex);
 	}
 	const { body } = input.sending;
 	const outcome = await sendPayoutOnce(input.sending);

@@ -1,0 +1,70 @@
+/**
+ * The bench's reference: a bare Node client that sends the node's signed payout requests with
+ * native signing and keep-alive connections, and nothing else: no n8n, no retries, no lookups.
+ */
+import { Agent as HttpAgent, request as httpRequest } from 'http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'https';
+import { performance } from 'perf_hooks';
+
+import { readCredentials, signRequest } from '../nodes/AliKassa/core/credentials';
+import { signedBodyOf, type PayoutRow } from './benchRows';
+
+export interface BareRun {
+	wallMs: number;
+	/** requests answered HTTP 200 */
+	created: number;
+}
+
+export interface BareClientOptions {
+	/** The credential's fields, as n8n would hand them to the node. */
+	credential: Record<string, string>;
+	rows: readonly PayoutRow[];
+	concurrency: number;
+	/** The CA to trust over HTTPS (the sandbox's test CA). */
+	ca?: Buffer;
+}
+
+export async function sendBare({
+	credential,
+	rows,
+	concurrency,
+	ca,
+}: BareClientOptions): Promise<BareRun> {
+	const credentials = readCredentials(credential);
+	const url = new URL(`${credentials.baseUrl}/v1/payout`);
+	const secure = url.protocol === 'https:';
+	const agent = secure
+		? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ca })
+		: new HttpAgent({ keepAlive: true, maxSockets: concurrency });
+	const send = secure ? httpsRequest : httpRequest;
+	const post = (row: PayoutRow) =>
+		new Promise<number>((resolve, reject) => {
+			const signed = signRequest(credentials, signedBodyOf(row));
+			const request = send(url, { method: 'POST', agent, headers: signed.headers }, (response) => {
+				const chunks: Buffer[] = [];
+				response.on('data', (chunk: Buffer) => chunks.push(chunk));
+				response.on('end', () => {
+					JSON.parse(Buffer.concat(chunks).toString('utf8'));
+					resolve(response.statusCode ?? 0);
+				});
+				response.on('error', reject);
+			});
+			request.on('error', reject);
+			request.end(signed.body);
+		});
+
+	let next = 0;
+	let created = 0;
+	const lane = async () => {
+		while (next < rows.length) {
+			if ((await post(rows[next++])) === 200) created++;
+		}
+	};
+	const started = performance.now();
+	try {
+		await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
+		return { wallMs: performance.now() - started, created };
+	} finally {
+		agent.destroy();
+	}
+}

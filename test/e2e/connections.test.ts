@@ -1,0 +1,115 @@
+/**
+ * Warm connections in a real n8n 2.8.4 (`n8n execute`, the package installed like a community
+ * package): over HTTPS with the sandbox's test CA trusted through NODE_EXTRA_CA_CERTS, a batch
+ * makes no more TLS handshakes than its concurrency, directly and through an HTTPS_PROXY.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
+import { sandboxCaFile, startSandbox, type Sandbox } from '../../sandbox/server';
+import { batchWorkflow } from '../../scripts/benchN8n';
+import { payoutCsv, payoutRows } from '../../scripts/benchRows';
+import { EXAMPLES, sandboxCredential } from '../../scripts/examples';
+import {
+	ensureN8nInstalled,
+	N8nUserFolder,
+	nodeItems,
+	preparePackage,
+	type PreparedPackage,
+} from '../../scripts/n8n';
+import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
+import { EXECUTION_TIMEOUT_MS, SETUP_TIMEOUT_MS } from '../support/n8nHarness';
+
+const ROWS = 40;
+const CONCURRENCY = 4;
+
+let pkg: PreparedPackage;
+let sandbox: Sandbox;
+let proxy: ConnectProxy;
+let dataDir: string;
+let csvPath: string;
+const userFolders: N8nUserFolder[] = [];
+
+beforeAll(async () => {
+	await ensureN8nInstalled();
+	pkg = await preparePackage();
+	sandbox = await startSandbox({ quiet: true, tls: true, finalAfterMs: 60 * 60_000 });
+	proxy = await startConnectProxy();
+	dataDir = mkdtempSync(join(tmpdir(), 'alikassa-e2e-tls-'));
+	csvPath = join(dataDir, 'payouts.csv');
+	writeFileSync(csvPath, payoutCsv(payoutRows(ROWS, 'tls')));
+}, SETUP_TIMEOUT_MS);
+
+afterAll(async () => {
+	await sandbox?.close();
+	await proxy?.close();
+	userFolders.forEach((folder) => folder.remove());
+	if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+beforeEach(() => sandbox.reset());
+
+/** The batch of ROWS payouts in a fresh n8n whose processes get `env`. */
+async function runBatch(env: NodeJS.ProcessEnv) {
+	const n8n = await N8nUserFolder.create(pkg, { readableDirs: [dataDir], env });
+	userFolders.push(n8n);
+	await n8n.importCredentials([sandboxCredential(sandbox.url)]);
+	const workflow = batchWorkflow(sandbox.url, csvPath, CONCURRENCY);
+	await n8n.importWorkflows([workflow]);
+	const execution = await n8n.execute(workflow.id);
+	expect(execution.run.data.resultData.error).toBeUndefined();
+	return nodeItems(execution.run, EXAMPLES.scheduledBatch.payoutNode, 0);
+}
+
+it(
+	'pays a batch over HTTPS with at most one TLS handshake per concurrent lane',
+	async () => {
+		const created = await runBatch({ NODE_EXTRA_CA_CERTS: sandboxCaFile() });
+		expect(created.filter((item) => typeof item.json.id === 'number')).toHaveLength(ROWS);
+		expect(sandbox.payouts()).toHaveLength(ROWS);
+		expect(sandbox.requests.every((request) => request.signatureValid)).toBe(true);
+		const counts = sandbox.connections();
+		expect(counts.requests).toBe(ROWS);
+		expect(counts.tlsHandshakes).toBeGreaterThanOrEqual(1);
+		expect(counts.tlsHandshakes).toBeLessThanOrEqual(CONCURRENCY);
+	},
+	EXECUTION_TIMEOUT_MS,
+);
+
+it(
+	'goes through the proxy HTTPS_PROXY names, still verifying AliKassa’s certificate',
+	async () => {
+		const created = await runBatch({
+			NODE_EXTRA_CA_CERTS: sandboxCaFile(),
+			HTTPS_PROXY: proxy.url,
+			NO_PROXY: '',
+		});
+		expect(created.filter((item) => typeof item.json.id === 'number')).toHaveLength(ROWS);
+		const target = new URL(sandbox.url).host;
+		expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1);
+		expect(proxy.tunnels.length).toBeLessThanOrEqual(CONCURRENCY);
+		expect(proxy.tunnels.every((tunnel) => tunnel.target === target)).toBe(true);
+		expect(sandbox.connections().tlsHandshakes).toBeLessThanOrEqual(CONCURRENCY);
+	},
+	EXECUTION_TIMEOUT_MS,
+);
+
+it(
+	'fails cleanly, nothing paid, when AliKassa’s certificate is not trusted',
+	async () => {
+		const n8n = await N8nUserFolder.create(pkg, { readableDirs: [dataDir] });
+		userFolders.push(n8n);
+		await n8n.importCredentials([sandboxCredential(sandbox.url)]);
+		const fewRows = join(dataDir, 'untrusted.csv');
+		writeFileSync(fewRows, payoutCsv(payoutRows(2, 'untrusted')));
+		const workflow = batchWorkflow(sandbox.url, fewRows, CONCURRENCY);
+		await n8n.importWorkflows([workflow]);
+		const execution = await n8n.execute(workflow.id);
+		const refused = nodeItems(execution.run, EXAMPLES.scheduledBatch.payoutNode, 1);
+		expect(refused).toHaveLength(2);
+		expect(sandbox.payouts()).toHaveLength(0);
+		expect(sandbox.requests).toHaveLength(0);
+	},
+	EXECUTION_TIMEOUT_MS,
+);
