@@ -1,11 +1,11 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 export class AliKassaNotificationsApi implements ICredentialType {
 	name = 'aliKassaNotificationsApi';
 
 	displayName = 'AliKassa Notifications API';
 
-	icon = 'file:alikassa.svg' as const;
+	icon: Icon = { light: 'file:../icons/alikassa.svg', dark: 'file:../icons/alikassa.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-alikassa/n8n-nodes-alikassa#alikassa-trigger';
 

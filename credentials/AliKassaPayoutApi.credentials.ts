@@ -2,21 +2,28 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	Icon,
 	IHttpRequestOptions,
 	INodeProperties,
-	IRequestOptions,
 } from 'n8n-workflow';
 
 import { DEFAULT_BASE_URL, readCredentials, signRequest } from '../nodes/AliKassa/core/credentials';
 import type { PhpJsonValue } from '../nodes/AliKassa/core/phpJson';
 import { checkAmountLimit, signingTarget } from '../nodes/AliKassa/core/signingScope';
 
+/** What n8n's older request helper (the HTTP Request node's path) reads besides `url`. */
+interface OlderRequestOptions {
+	uri?: string;
+	followRedirect?: boolean;
+	followAllRedirects?: boolean;
+}
+
 export class AliKassaPayoutApi implements ICredentialType {
 	name = 'aliKassaPayoutApi';
 
 	displayName = 'AliKassa Payout API';
 
-	icon = 'file:alikassa.svg' as const;
+	icon: Icon = { light: 'file:../icons/alikassa.svg', dark: 'file:../icons/alikassa.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-alikassa/n8n-nodes-alikassa#credentials';
 
@@ -106,15 +113,14 @@ export class AliKassaPayoutApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
-		// The HTTP Request node arrives through n8n's older request helper, with these options.
-		const { uri, ...options } = requestOptions as IHttpRequestOptions &
-			Pick<IRequestOptions, 'uri'>;
+		// The HTTP Request node arrives through n8n's older request helper, with `uri`.
+		const { uri, ...options } = requestOptions as IHttpRequestOptions & OlderRequestOptions;
 		const aliKassa = readCredentials(credentials);
 		const url = signingTarget(aliKassa, options.url ?? uri, options.baseURL);
 		const body = options.body as PhpJsonValue | string | undefined;
 		checkAmountLimit(aliKassa, body);
 		const signed = signRequest(aliKassa, body);
-		const noRedirects: Pick<IRequestOptions, 'followRedirect' | 'followAllRedirects'> = {
+		const noRedirects: OlderRequestOptions = {
 			followRedirect: false,
 			followAllRedirects: false,
 		};

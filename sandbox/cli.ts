@@ -1,4 +1,4 @@
-/** `node dist/sandbox/cli.js --help`: runs the AliKassa sandbox until Ctrl+C. */
+/** `node dist-dev/sandbox/cli.js --help`: runs the AliKassa sandbox until Ctrl+C. */
 import { join } from 'path';
 import { parseArgs } from 'util';
 import {
@@ -15,7 +15,7 @@ import {
 
 const DEFAULT_PORT = 8787;
 
-const USAGE = `Usage: node dist/sandbox/cli.js [options]
+const USAGE = `Usage: node dist-dev/sandbox/cli.js [options]
 
   --port N             port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
   --host HOST          address to listen on (default 127.0.0.1)

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import type { SignatureHash } from './types';
 
-/** From ts-jest this file runs as sandbox/keys.ts, once built as dist/sandbox/keys.js. */
+/** From ts-jest this file runs as sandbox/keys.ts, once built as dist-dev/sandbox/keys.js. */
 const CERT_DIR_CANDIDATES = [
 	join(__dirname, 'cert'),
 	join(__dirname, '..', '..', 'sandbox', 'cert'),

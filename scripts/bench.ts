@@ -4,12 +4,12 @@
  * faults and a 10 000-item batch do to it. Prints tables and PASS/MISS per target; it exits 0
  * unless it crashes, because figures vary from machine to machine.
  *
- *   node dist/scripts/bench.js [--quick] [--only signing|throughput|faults|memory]
+ *   node dist-dev/scripts/bench.js [--quick] [--only signing|throughput|faults|memory]
  */
 // n8n-core writes into N8N_USER_FOLDER: this points it at a throwaway folder before it loads.
-import '../test/setup/env';
+import { ENGINE_USER_FOLDER } from './engineEnv';
 
-import { readFileSync } from 'fs';
+import { readFileSync, rmSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
@@ -33,13 +33,13 @@ import {
 	stopEngineTimers,
 	type OnError,
 	type PayoutNodeRun,
-} from '../test/support/engine';
-import { phpAvailable, runPhpJson } from '../test/support/php';
+} from './engine';
+import { phpAvailable, runPhpJson } from './php';
 import {
 	SANDBOX_PASSWORD,
 	SANDBOX_PRIVATE_KEY,
 	sandboxCredentials,
-} from '../test/support/sandboxCredentials';
+} from './sandboxCredentials';
 import {
 	formatMb,
 	formatMs,
@@ -739,7 +739,7 @@ async function benchMemory(scale: Scale): Promise<TargetResult[]> {
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────────────
 
-const USAGE = `Usage: node dist/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}]`;
+const USAGE = `Usage: node dist-dev/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}]`;
 
 /** A mistake on the command line: its message and the usage say all, a stack would not help. */
 class UsageError extends Error {}
@@ -778,6 +778,7 @@ async function main(): Promise<void> {
 		}
 	} finally {
 		stopEngineTimers();
+		rmSync(ENGINE_USER_FOLDER, { recursive: true, force: true });
 	}
 	printSummary(results);
 }

@@ -1,4 +1,4 @@
-/** The AliKassa sandbox CLI (dist/sandbox/cli.js) as a child process, and its control API. */
+/** The AliKassa sandbox CLI (dist-dev/sandbox/cli.js) as a child process, and its control API. */
 import { readFileSync } from 'fs';
 import { request as httpRequest } from 'http';
 import { request as httpsRequest } from 'https';
@@ -13,7 +13,7 @@ import {
 import { REPO_ROOT } from './n8n';
 import { childEnv, Service } from './processes';
 
-const SANDBOX_CLI = join(REPO_ROOT, 'dist', 'sandbox', 'cli.js');
+const SANDBOX_CLI = join(REPO_ROOT, 'dist-dev', 'sandbox', 'cli.js');
 const LISTENING = /AliKassa sandbox listening on (https?:\/\/\S+)/;
 
 /**
@@ -73,7 +73,7 @@ export class SandboxProcess {
 		readonly url: string,
 	) {}
 
-	/** Needs a build: `npm run build` makes dist/sandbox/cli.js. */
+	/** Needs the dev build: `npm run build:dev` makes dist-dev/sandbox/cli.js. */
 	static async start({
 		port = 0,
 		onLine,

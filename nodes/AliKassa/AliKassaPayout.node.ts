@@ -13,7 +13,7 @@ export class AliKassaPayout implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AliKassa Payout',
 		name: 'aliKassaPayout',
-		icon: 'file:alikassa.svg',
+		icon: { light: 'file:../../icons/alikassa.svg', dark: 'file:../../icons/alikassa.dark.svg' },
 		group: ['output'],
 		version: 1,
 		subtitle:

@@ -40,7 +40,7 @@ export class AliKassaTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AliKassa Trigger',
 		name: 'aliKassaTrigger',
-		icon: 'file:alikassa.svg',
+		icon: { light: 'file:../../icons/alikassa.svg', dark: 'file:../../icons/alikassa.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ "On " + $parameter["notificationType"] + " notifications" }}',

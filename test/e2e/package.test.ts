@@ -5,6 +5,7 @@
 import { execFileSync } from 'child_process';
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { stripVTControlCharacters } from 'util';
 
 import {
 	ensureN8nInstalled,
@@ -25,18 +26,16 @@ interface Manifest {
 
 interface NodeTypeDescription {
 	name: string;
-	/** An object with light and dark variants for some of n8n's own nodes. */
+	/** A string, or light and dark variants (ours: one shared icon folder, both themes). */
 	iconUrl?: string | { light: string; dark: string };
 	codex?: { categories?: string[] };
 	credentials?: Array<{ name: string }>;
 }
 
 const ALLOWED_IN_TARBALL =
-	/^package\/(dist\/(nodes|credentials)\/.+|README\.md|LICENSE|package\.json)$/;
+	/^package\/(dist\/(nodes|credentials|icons)\/.+|README\.md|LICENSE|package\.json)$/;
 /** What a clean n8n 2.8.4 start on a fresh user folder logs at warn level, package or not. */
 const KNOWN_N8N_WARNINGS = [/Migrations in progress/, /Failed to start Python task runner/];
-// eslint-disable-next-line no-control-regex
-const ANSI_COLOURS = /\u001b\[[0-9;]*m/g;
 
 let pkg: PreparedPackage;
 let n8n: N8nUserFolder;
@@ -82,7 +81,7 @@ afterAll(async () => {
 	n8n?.remove();
 });
 
-test('the tarball holds only the built nodes and credentials, README.md, LICENSE and package.json', () => {
+test('the tarball holds only the built nodes, credentials and icons, README.md, LICENSE and package.json', () => {
 	const outsiders = tarballEntries.filter((entry) => !ALLOWED_IN_TARBALL.test(entry));
 	expect(outsiders).toEqual([]);
 	expect(tarballEntries).toEqual(
@@ -95,18 +94,28 @@ test('the tarball holds only the built nodes and credentials, README.md, LICENSE
 	for (const nodeFile of declared.nodes) {
 		expect(tarballEntries).toContain(`package/${nodeFile.replace(/\.js$/, '.json')}`);
 	}
-	expect(tarballEntries.some((entry) => entry.endsWith('.svg'))).toBe(true);
+	expect(tarballEntries).toEqual(
+		expect.arrayContaining([
+			'package/dist/icons/alikassa.svg',
+			'package/dist/icons/alikassa.dark.svg',
+		]),
+	);
+	// node-forge is bundled once, beside its licence, and required by the modules that use it.
+	expect(tarballEntries.filter((entry) => /forge/.test(entry)).sort()).toEqual([
+		'package/dist/nodes/AliKassa/vendor/forge.LICENSE',
+		'package/dist/nodes/AliKassa/vendor/forge.js',
+	]);
 });
 
-test("it is installed as n8n's installer leaves it: no dev, peer or optional dependencies; node-forge beside it", () => {
+test("it is installed as n8n's installer leaves it, with no dependencies: npm fetched nothing", () => {
 	const installed = manifestIn(installedDir);
 	expect(installed).not.toHaveProperty('devDependencies');
 	expect(installed).not.toHaveProperty('peerDependencies');
 	expect(installed).not.toHaveProperty('optionalDependencies');
-	expect(Object.keys(installed.dependencies ?? {})).toEqual(['node-forge']);
-	expect(existsSync(join(installedDir, 'node_modules', 'node-forge', 'package.json'))).toBe(true);
-	// n8n-workflow must come from n8n itself, as it does for every community package.
-	expect(existsSync(join(installedDir, 'node_modules', 'n8n-workflow'))).toBe(false);
+	expect(installed).not.toHaveProperty('dependencies');
+	expect(installed).not.toHaveProperty('overrides');
+	// Not even n8n-workflow: it comes from n8n itself, as for every community package.
+	expect(existsSync(join(installedDir, 'node_modules'))).toBe(false);
 	expect(manifestIn(join(n8n.path, '.n8n', 'nodes')).dependencies).toEqual({
 		[PACKAGE_NAME]: installed.version,
 	});
@@ -121,11 +130,13 @@ test(
 		expect(nodeTypes.status).toBe(200);
 		expect(credentialTypes.status).toBe(200);
 
+		const iconsOf = ({ iconUrl }: NodeTypeDescription) =>
+			typeof iconUrl === 'object' ? [iconUrl.light, iconUrl.dark] : [];
 		const ours = (types: NodeTypeDescription[]) =>
-			types.filter(
-				(type) =>
-					typeof type.iconUrl === 'string' && type.iconUrl.startsWith(`icons/${PACKAGE_NAME}/`),
-			);
+			types.filter((type) => {
+				const icons = iconsOf(type);
+				return icons.length === 2 && icons.every((url) => url.startsWith(`icons/${PACKAGE_NAME}/`));
+			});
 		const nodes = nodeTypes.body.filter((type) => type.name.startsWith(`${PACKAGE_NAME}.`));
 		expect(nodes.map((node) => node.name)).toContain(`${PACKAGE_NAME}.aliKassaPayout`);
 		// n8n adds an AI-tool variant of every usableAsTool node.
@@ -135,9 +146,9 @@ test(
 			expect(node.codex?.categories?.length).toBeGreaterThan(0);
 			expect(ours([node])).toHaveLength(1);
 		}
-		for (const iconUrl of new Set(
-			[...nodes, ...ours(credentialTypes.body)].map((type) => type.iconUrl),
-		)) {
+		const iconUrls = new Set([...nodes, ...ours(credentialTypes.body)].flatMap(iconsOf));
+		expect(iconUrls.size).toBe(2);
+		for (const iconUrl of iconUrls) {
 			const icon = await asOwner<string>(`/${iconUrl}`);
 			expect({ iconUrl, status: icon.status, contentType: icon.contentType }).toEqual({
 				iconUrl,
@@ -146,7 +157,7 @@ test(
 			});
 		}
 
-		const log = server.output.replace(ANSI_COLOURS, '').split('\n');
+		const log = stripVTControlCharacters(server.output).split('\n');
 		expect(log).toContainEqual(
 			expect.stringMatching(`Loaded all credentials and nodes from ${PACKAGE_NAME}`),
 		);

@@ -5,8 +5,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { Fault } from '../../sandbox/types';
+import { expectNoSecrets, sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { expectSuccess, fromItem, payoutRunner, row } from '../support/payoutRows';
-import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 60_000 });

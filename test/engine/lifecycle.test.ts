@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { startSandbox } from '../../sandbox/server';
-import { runPayoutNode } from '../support/engine';
-import { sandboxCredentials } from '../support/sandboxCredentials';
+import { runPayoutNode } from '../../scripts/engine';
+import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 400 });

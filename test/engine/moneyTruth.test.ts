@@ -5,9 +5,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault } from '../../sandbox/types';
-import type { OnError } from '../support/engine';
+import type { OnError } from '../../scripts/engine';
 import { expectSuccess, fromItem, payoutRunner, row } from '../support/payoutRows';
-import { expectNoSecrets, sandboxCredentials } from '../support/sandboxCredentials';
+import { expectNoSecrets, sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 60_000 });

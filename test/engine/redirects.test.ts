@@ -5,9 +5,9 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { runPayoutNode, stopEngineTimers } from '../support/engine';
+import { runPayoutNode, stopEngineTimers } from '../../scripts/engine';
 import { fromItem, row } from '../support/payoutRows';
-import { sandboxCredentials } from '../support/sandboxCredentials';
+import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 
 interface LocalServer {
 	url: string;

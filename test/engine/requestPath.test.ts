@@ -11,8 +11,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { AliKassaPayoutApi } from '../../credentials/AliKassaPayoutApi.credentials';
 import { closeConnections } from '../../nodes/AliKassa/transport/connections';
 import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
-import { runPayoutNode } from '../support/engine';
-import { sandboxCredentials } from '../support/sandboxCredentials';
+import { runPayoutNode } from '../../scripts/engine';
+import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 60_000 });

@@ -12,7 +12,7 @@ import {
 
 import { AliKassaPayoutApi } from '../../credentials/AliKassaPayoutApi.credentials';
 import { startListener, type Listener } from '../support/listener';
-import { sandboxCredentials } from '../support/sandboxCredentials';
+import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
 
 const credentialType = new AliKassaPayoutApi();

@@ -1,11 +1,6 @@
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { rmSync } from 'fs';
 
-// n8n-core's InstanceSettings writes into N8N_USER_FOLDER; a fresh one per test file keeps
-// ~/.n8n untouched and avoids "Mismatching encryption keys".
-const userFolder = mkdtempSync(join(tmpdir(), 'alikassa-jest-n8n-'));
-process.env.N8N_USER_FOLDER = userFolder;
-process.env.N8N_ENCRYPTION_KEY = 'alikassa-test-encryption-key';
+import { ENGINE_USER_FOLDER } from '../../scripts/engineEnv';
 
-afterAll(() => rmSync(userFolder, { recursive: true, force: true }));
+// After the framework (setupFilesAfterEnv), for afterAll; still before the test file loads n8n-core.
+afterAll(() => rmSync(ENGINE_USER_FOLDER, { recursive: true, force: true }));

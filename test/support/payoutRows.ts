@@ -2,8 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Sandbox } from '../../sandbox/server';
-import { runPayoutNode, type PayoutNodeRun } from './engine';
-import { sandboxCredentials } from './sandboxCredentials';
+import { runPayoutNode, type PayoutNodeRun } from '../../scripts/engine';
+import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 
 /** Create Payout's parameters, each taken from the input row. */
 export const fromItem = {

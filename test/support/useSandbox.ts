@@ -1,5 +1,5 @@
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
-import { stopEngineTimers } from './engine';
+import { stopEngineTimers } from '../../scripts/engine';
 
 /** One sandbox per test file, wiped between tests; returns its getter. */
 export function useSandbox(options: SandboxOptions = {}): () => Sandbox {

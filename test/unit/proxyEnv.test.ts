@@ -1,9 +1,8 @@
-import { proxyForUrl, type Environment } from '../../nodes/AliKassa/core/proxyEnv';
-
 // The package n8n-core 2.8 asks which proxy to use for a request (through axios, which depends
 // on it); these tests hold proxyForUrl to its answers.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const proxyFromEnv = require('proxy-from-env') as { getProxyForUrl(url: string): string };
+import * as proxyFromEnv from 'proxy-from-env';
+
+import { proxyForUrl, type Environment } from '../../nodes/AliKassa/core/proxyEnv';
 
 const PROXY_NAMES = /^(npm_config_)?(https?_proxy|all_proxy|proxy|no_proxy)$/i;
 

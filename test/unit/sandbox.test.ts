@@ -106,7 +106,7 @@ function rawApi(target: Sandbox, path: string, text: string, options: CallOption
 	);
 }
 
-function json(reply: Reply): any {
+function json(reply: Reply): Record<string, unknown> {
 	return JSON.parse(reply.text);
 }
 
@@ -385,7 +385,12 @@ describe('payout validation', () => {
 
 	it('sees no fields without a JSON Content-Type, as Laravel does', async () => {
 		const reply = await api(sandbox, 'v1/payout', payout(), { contentType: null });
-		expect(Object.keys(json(reply).errors)).toEqual(['amount', 'number', 'order_id', 'service']);
+		expect(Object.keys(json(reply).errors as object)).toEqual([
+			'amount',
+			'number',
+			'order_id',
+			'service',
+		]);
 	});
 
 	it('refuses a payout above the balance, and debits the balance otherwise', async () => {

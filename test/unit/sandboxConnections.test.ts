@@ -5,7 +5,7 @@ import { readFileSync } from 'fs';
 
 import { signRequest, readCredentials } from '../../nodes/AliKassa/core/credentials';
 import { sandboxCaFile, startSandbox, type Sandbox } from '../../sandbox/server';
-import { sandboxCredentials } from '../support/sandboxCredentials';
+import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 
 const CA = readFileSync(sandboxCaFile());
 const open: Sandbox[] = [];

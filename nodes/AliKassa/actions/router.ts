@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { mapWithConcurrency } from '../core/concurrency';
 import type { AliKassaCredentials } from '../core/credentials';
@@ -40,6 +40,9 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
+
+/** A later turn of the event loop, scheduled the n8n way (setImmediate is off limits to nodes). */
+const nextTurn = () => sleep(0);
 
 /**
  * What a node that stops at a failed payout row must say: n8n drops its output, so the message
@@ -86,6 +89,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const output = await mapWithConcurrency(
 			items.length,
 			prepared.concurrency,
+			nextTurn,
 			async (itemIndex) => {
 				started++;
 				try {

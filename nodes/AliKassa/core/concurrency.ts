@@ -1,4 +1,10 @@
 /**
+ * Resolves on a later turn of the event loop. The node layer supplies it: core/ imports nothing
+ * from n8n, and a community node schedules with n8n-workflow's helpers, not Node's timers.
+ */
+export type NextTurn = () => Promise<void>;
+
+/**
  * Runs `work` for indexes 0..count-1 with at most `limit` in flight, results in index order.
  * After a failure no new work starts, but what is in flight is awaited before the first
  * failure is thrown: a payout request that was sent must not be forgotten mid-air.
@@ -6,6 +12,7 @@
 export async function mapWithConcurrency<T>(
 	count: number,
 	limit: number,
+	waitForTurn: NextTurn,
 	work: (index: number) => Promise<T>,
 ): Promise<T[]> {
 	const results = new Array<T>(count);
@@ -15,8 +22,7 @@ export async function mapWithConcurrency<T>(
 	// would hold the loop for all of them, their requests would leave and return together and
 	// then queue behind each other: each item starts on its own turn of the event loop instead.
 	let turns = Promise.resolve();
-	const nextTurn = () =>
-		(turns = turns.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
+	const nextTurn = () => (turns = turns.then(waitForTurn));
 
 	async function lane(): Promise<void> {
 		while (next < count && failures.length === 0) {

@@ -1,4 +1,4 @@
-import { AmountError, formatAmount } from './amount';
+import { readAmount } from './payoutLimit';
 import { phpJsonEncode, type PhpJsonValue } from './phpJson';
 import { getBodySigner, type SignatureHash, type SigningCredentials } from './signer';
 
@@ -27,12 +27,10 @@ const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
  */
 function readBaseUrl(value: unknown): string {
 	const text = (asText(value).trim() || DEFAULT_BASE_URL).replace(/\/+$/, '');
-	let url: URL;
-	try {
-		url = new URL(text);
-	} catch {
+	if (!URL.canParse(text)) {
 		throw new CredentialsError(`The Base URL is not a web address such as ${DEFAULT_BASE_URL}.`);
 	}
+	const url = new URL(text);
 	if (url.username !== '' || url.password !== '') {
 		throw new CredentialsError('The Base URL must not contain a user name or password.');
 	}
@@ -55,14 +53,13 @@ function readMaxAmount(value: unknown): string | undefined {
 	if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
 		return undefined;
 	}
-	try {
-		return formatAmount(value);
-	} catch (error) {
-		if (!(error instanceof AmountError)) throw error;
+	const read = readAmount(value);
+	if ('problem' in read) {
 		throw new CredentialsError(
-			`The Maximum Amount per Payout is not valid: ${error.message}. Write an amount such as 50000.00, or leave it empty for no limit.`,
+			`The Maximum Amount per Payout is not valid: ${read.problem}. Write an amount such as 50000.00, or leave it empty for no limit.`,
 		);
 	}
+	return read.amount;
 }
 
 /** Reads the credential's stored fields; the key and password are kept verbatim on purpose. */

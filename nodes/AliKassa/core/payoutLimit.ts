@@ -1,4 +1,14 @@
-import { AmountError, formatAmount } from './amount';
+import { formatAmount } from './amount';
+
+/** An amount as AliKassa takes it ("1000.00"), or why the value is none. */
+export function readAmount(value: unknown): { amount: string } | { problem: string } {
+	try {
+		return { amount: formatAmount(value) };
+	} catch (error) {
+		// formatAmount throws only AmountError, whose message says what is wrong
+		return { problem: (error as Error).message };
+	}
+}
 
 const inCents = (formatted: string): bigint => BigInt(formatted.replace('.', ''));
 
@@ -12,15 +22,11 @@ export function payoutLimitRefusal(
 	maxAmount: string | undefined,
 ): string | undefined {
 	if (maxAmount === undefined) return undefined;
-	let formatted: string;
-	try {
-		formatted = formatAmount(amount);
-	} catch (error) {
-		if (error instanceof AmountError) {
-			return `${error.message}, so it cannot be checked against the Maximum Amount per Payout (${maxAmount}) set in the credential`;
-		}
-		throw error;
+	const read = readAmount(amount);
+	if ('problem' in read) {
+		return `${read.problem}, so it cannot be checked against the Maximum Amount per Payout (${maxAmount}) set in the credential`;
 	}
+	const formatted = read.amount;
 	if (inCents(formatted) <= inCents(maxAmount)) return undefined;
 	return `Amount ${formatted} is above the Maximum Amount per Payout (${maxAmount}) set in the credential`;
 }

@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'crypto';
-import forge from 'node-forge';
+import forge from '../vendor/forge';
 
 import { inspectKeyEncryption, type KeyOpener } from './keyEncryption';
 import { repairPem } from './pem';

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, sign as nativeSign, type KeyObject } from 'crypto';
-import forge from 'node-forge';
+import forge from '../vendor/forge';
 
 import { loadPrivateKey, PrivateKeyError } from './privateKey';
 
@@ -85,12 +85,16 @@ export function getBodySigner(credentials: SigningCredentials): BodySigner {
 	if (cached) return cached;
 	const failure = failureCache.get(keyDigest);
 	if (failure) throw failure;
-	let key: forge.pki.rsa.PrivateKey;
+	let key: forge.pki.rsa.PrivateKey | undefined;
+	let loadFailure: unknown;
 	try {
 		key = loadPrivateKey(credentials.privateKey, credentials.password);
 	} catch (error) {
-		if (error instanceof PrivateKeyError) remember(failureCache, keyDigest, error);
-		throw error;
+		loadFailure = error;
+	}
+	if (key === undefined) {
+		if (loadFailure instanceof PrivateKeyError) remember(failureCache, keyDigest, loadFailure);
+		throw loadFailure;
 	}
 	const signer = createBodySigner(key, credentials.signatureHash);
 	remember(signerCache, signerKey, signer);

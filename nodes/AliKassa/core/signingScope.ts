@@ -25,14 +25,12 @@ export function signingTarget(
 		? text
 		: `${base.replace(/\/+$/, '')}/${text.replace(/^\/+/, '')}`;
 	const allowed = new URL(credentials.baseUrl).origin;
-	let target: URL;
-	try {
-		target = new URL(joined);
-	} catch {
+	if (!URL.canParse(joined)) {
 		throw new SigningRefusedError(
 			`The AliKassa credential signs only requests to ${allowed}; this request has no complete address of its own. Nothing was sent.`,
 		);
 	}
+	const target = new URL(joined);
 	if (target.origin !== allowed) {
 		throw new SigningRefusedError(
 			`The AliKassa credential signs only requests to ${allowed}, its Base URL; this request goes to ${target.origin}. Nothing was sent.`,

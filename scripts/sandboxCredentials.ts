@@ -3,7 +3,7 @@ import { join } from 'path';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { SANDBOX_ACCOUNT_ID, sandboxCertDir } from '../../sandbox/server';
+import { SANDBOX_ACCOUNT_ID, sandboxCertDir } from '../sandbox/server';
 
 export const SANDBOX_PRIVATE_KEY = readFileSync(
 	join(sandboxCertDir(), 'payout', 'private.pem'),

@@ -24,8 +24,8 @@ import type {
 } from 'n8n-workflow';
 import { ICredentialsHelper, NodeConnectionTypes, Workflow } from 'n8n-workflow';
 
-import { AliKassaPayoutApi } from '../../credentials/AliKassaPayoutApi.credentials';
-import { AliKassaPayout } from '../../nodes/AliKassa/AliKassaPayout.node';
+import { AliKassaPayoutApi } from '../credentials/AliKassaPayoutApi.credentials';
+import { AliKassaPayout } from '../nodes/AliKassa/AliKassaPayout.node';
 
 const SOURCE_NODE = 'Input Items';
 export const PAYOUT_NODE = 'AliKassa Payout';
