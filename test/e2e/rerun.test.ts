@@ -21,7 +21,7 @@ import {
 	variant,
 	type N8nHarness,
 } from '../support/n8nHarness';
-import { expectNoSecrets } from '../support/sandboxCredentials';
+import { expectNoSecrets } from '../../scripts/sandboxCredentials';
 
 const { scheduledBatch } = EXAMPLES;
 
