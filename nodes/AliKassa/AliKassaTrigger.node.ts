@@ -11,9 +11,8 @@ import { fetchPayoutStatus } from './actions/payout/payoutStatus';
 import { CONFIRM_TIMEOUT_SECONDS } from './core/defaults';
 import {
 	disagreement,
-	loadPublicKey,
 	normalizeNotification,
-	PublicKeyError,
+	readPublicKey,
 	verifyNotification,
 	type Notification,
 } from './core/notification';
@@ -120,16 +119,10 @@ export class AliKassaTrigger implements INodeType {
 		const params: IDataObject = { ...body, ...(request.query as IDataObject) };
 
 		const credentials = await this.getCredentials('aliKassaNotificationsApi');
-		let publicKey;
-		try {
-			publicKey = loadPublicKey(String(credentials.publicKey ?? ''));
-		} catch (error) {
-			if (error instanceof PublicKeyError)
-				throw new NodeOperationError(this.getNode(), error.message);
-			throw error;
-		}
+		const publicKey = readPublicKey(String(credentials.publicKey ?? ''));
+		if ('problem' in publicKey) throw new NodeOperationError(this.getNode(), publicKey.problem);
 
-		const signatureForm = verifyNotification(params, publicKey);
+		const signatureForm = verifyNotification(params, publicKey.key);
 		if (signatureForm === null) {
 			response.status(403).json({ message: 'Invalid or missing sign.' });
 			return { noWebhookResponse: true };

@@ -1,6 +1,6 @@
-import { formatAmount } from '../../nodes/AliKassa/core/amount';
+import { readAmount } from '../../nodes/AliKassa/core/amount';
 
-describe('formatAmount', () => {
+describe('readAmount', () => {
 	it.each([
 		[500, '500.00'],
 		[1000.44, '1000.44'],
@@ -14,7 +14,7 @@ describe('formatAmount', () => {
 		[999999999.99, '999999999.99'],
 		['999999999.99', '999999999.99'],
 	])('%p is sent as %p', (input, expected) => {
-		expect(formatAmount(input)).toBe(expected);
+		expect(readAmount(input)).toEqual({ amount: expected });
 	});
 
 	it.each([
@@ -40,6 +40,6 @@ describe('formatAmount', () => {
 		[true, /must be a number/],
 		[{ value: 5 }, /must be a number/],
 	])('%p is refused (%p)', (input, message) => {
-		expect(() => formatAmount(input)).toThrow(message);
+		expect(readAmount(input)).toEqual({ problem: expect.stringMatching(message) });
 	});
 });

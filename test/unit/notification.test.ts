@@ -4,10 +4,9 @@ import { join } from 'path';
 
 import {
 	disagreement,
-	loadPublicKey,
 	normalizeNotification,
 	NOTIFICATION_FIELDS,
-	PublicKeyError,
+	readPublicKey,
 	signedTexts,
 	verifyNotification,
 } from '../../nodes/AliKassa/core/notification';
@@ -39,7 +38,13 @@ const VECTORS = JSON.parse(
 ) as NotificationVectors;
 const SIGN_NOTIFICATION_PHP = join(PHP_SCRIPTS, 'sign-notification.php');
 
-const publicKey = loadPublicKey(readCertFile('notifications', 'public.pem'));
+function loadKey(pem: string): KeyObject {
+	const read = readPublicKey(pem);
+	if ('problem' in read) throw new Error(read.problem);
+	return read.key;
+}
+
+const publicKey = loadKey(readCertFile('notifications', 'public.pem'));
 const privateKey = notificationsPrivateKey();
 
 function vector(orderId: string): NotificationVector {
@@ -255,17 +260,22 @@ describe('normalizeNotification', () => {
 	});
 });
 
-describe('loadPublicKey', () => {
+describe('readPublicKey', () => {
 	const pem = readCertFile('notifications', 'public.pem');
 
 	test('takes public.pem pasted with literal \\n sequences', () => {
-		const key = loadPublicKey(pem.trim().replace(/\n/g, '\\n'));
+		const key = loadKey(pem.trim().replace(/\n/g, '\\n'));
 		expect(verifyNotification(signed(paidPayout), key)).toBe('php-sha1');
 	});
 
 	test('refuses what is not a public key with a message naming the file to paste', () => {
-		expect(() => loadPublicKey('not a key')).toThrow(PublicKeyError);
-		expect(() => loadPublicKey('not a key')).toThrow(/public\.pem/);
+		expect(readPublicKey('not a key')).toEqual({ problem: expect.stringMatching(/public\.pem/) });
+	});
+
+	test('refuses a public key that is not RSA', () => {
+		const { publicKey: ecKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+		const ecPem = ecKey.export({ type: 'spki', format: 'pem' }).toString();
+		expect(readPublicKey(ecPem)).toEqual({ problem: expect.stringMatching(/not an RSA key/) });
 	});
 });
 

@@ -1,4 +1,4 @@
-import { readAmount } from './payoutLimit';
+import { readAmount } from './amount';
 import { phpJsonEncode, type PhpJsonValue } from './phpJson';
 import { getBodySigner, type SignatureHash, type SigningCredentials } from './signer';
 
@@ -54,12 +54,10 @@ function readMaxAmount(value: unknown): string | undefined {
 		return undefined;
 	}
 	const read = readAmount(value);
-	if ('problem' in read) {
-		throw new CredentialsError(
-			`The Maximum Amount per Payout is not valid: ${read.problem}. Write an amount such as 50000.00, or leave it empty for no limit.`,
-		);
-	}
-	return read.amount;
+	if ('amount' in read) return read.amount;
+	throw new CredentialsError(
+		`The Maximum Amount per Payout is not valid: ${read.problem}. Write an amount such as 50000.00, or leave it empty for no limit.`,
+	);
 }
 
 /** Reads the credential's stored fields; the key and password are kept verbatim on purpose. */

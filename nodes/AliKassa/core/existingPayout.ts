@@ -1,4 +1,4 @@
-import { AmountError, formatAmount } from './amount';
+import { readAmount } from './amount';
 
 /** What the payout body says that an existing payout must match to be the same payout. */
 export interface IntendedPayout {
@@ -7,12 +7,8 @@ export interface IntendedPayout {
 }
 
 function sameAmount(existing: unknown, intended: string): boolean {
-	try {
-		return formatAmount(typeof existing === 'string' ? existing : Number(existing)) === intended;
-	} catch (error) {
-		if (error instanceof AmountError) return false;
-		throw error;
-	}
+	const read = readAmount(typeof existing === 'string' ? existing : Number(existing));
+	return 'amount' in read && read.amount === intended;
 }
 
 /**

@@ -74,20 +74,26 @@ export function signedTexts(params: NotificationParams): Record<SignatureForm, s
 	};
 }
 
-export class PublicKeyError extends Error {}
-
-export function loadPublicKey(pem: string): KeyObject {
+function parsePublicKey(pem: string): KeyObject | undefined {
 	try {
-		const key = createPublicKey(pem.replace(/\\n/g, '\n').trim());
-		if (key.asymmetricKeyType !== 'rsa')
-			throw new PublicKeyError('The notifications public key is not an RSA key.');
-		return key;
-	} catch (error) {
-		if (error instanceof PublicKeyError) throw error;
-		throw new PublicKeyError(
-			'The notifications public key cannot be read. Paste the whole public.pem of the "API certificate for notifications".',
-		);
+		return createPublicKey(pem.replace(/\\n/g, '\n').trim());
+	} catch {
+		return undefined;
 	}
+}
+
+/** The notifications public key, or why it cannot be one (the trigger and the credential test say it). */
+export function readPublicKey(pem: string): { key: KeyObject } | { problem: string } {
+	const key = parsePublicKey(pem);
+	if (!key) {
+		return {
+			problem:
+				'The notifications public key cannot be read. Paste the whole public.pem of the "API certificate for notifications".',
+		};
+	}
+	if (key.asymmetricKeyType !== 'rsa')
+		return { problem: 'The notifications public key is not an RSA key.' };
+	return { key };
 }
 
 /** Which documented form the notification's `sign` verifies under, or null for none. */

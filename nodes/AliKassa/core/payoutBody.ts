@@ -1,4 +1,4 @@
-import { AmountError, formatAmount } from './amount';
+import { readAmount } from './amount';
 
 /** What a user supplies for one payout, as the node's parameters give it. */
 export interface PayoutInput {
@@ -54,9 +54,7 @@ const isBlank = (value: unknown) => value === undefined || value === null || val
 
 /** Characters as PHP's mb_strlen (and so AliKassa's max rule) counts them: an emoji is one. */
 function characterCount(text: string): number {
-	let count = 0;
-	for (const _ of text) count++;
-	return count;
+	return [...text].length;
 }
 
 function text(label: string, value: unknown, maxLength: number): string {
@@ -140,15 +138,10 @@ function extraFields(input: PayoutInput): PayoutExtra | undefined {
 
 /** Checks one payout's input and lays out the body exactly as it will be signed and sent. */
 export function buildPayoutBody(input: PayoutInput): PayoutBody {
-	let amount: string;
-	try {
-		amount = formatAmount(input.amount);
-	} catch (error) {
-		if (error instanceof AmountError) throw new PayoutInputError('Amount', error.message);
-		throw error;
-	}
+	const amount = readAmount(input.amount);
+	if ('problem' in amount) throw new PayoutInputError('Amount', amount.problem);
 	const body: PayoutBody = {
-		amount,
+		amount: amount.amount,
 		number: text('Number', input.number, 255),
 		order_id: text('Order ID', input.orderId, 128),
 		service: text('Service', input.service, 100),

@@ -1,14 +1,4 @@
-import { formatAmount } from './amount';
-
-/** An amount as AliKassa takes it ("1000.00"), or why the value is none. */
-export function readAmount(value: unknown): { amount: string } | { problem: string } {
-	try {
-		return { amount: formatAmount(value) };
-	} catch (error) {
-		// formatAmount throws only AmountError, whose message says what is wrong
-		return { problem: (error as Error).message };
-	}
-}
+import { readAmount } from './amount';
 
 const inCents = (formatted: string): bigint => BigInt(formatted.replace('.', ''));
 

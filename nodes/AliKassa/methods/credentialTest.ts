@@ -5,7 +5,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { loadPublicKey } from '../core/notification';
+import { readPublicKey } from '../core/notification';
 
 /**
  * The notifications credential holds only AliKassa's public key, and there is nothing to call
@@ -23,11 +23,7 @@ export async function aliKassaNotificationsApiTest(
 				'This is a private key. The notifications credential takes public.pem of the "API certificate for notifications"; a private key never belongs in n8n for notifications.',
 		};
 	}
-	try {
-		loadPublicKey(text);
-	} catch (error) {
-		// loadPublicKey throws only PublicKeyError, whose message says what is wrong
-		return { status: 'Error', message: (error as Error).message };
-	}
+	const read = readPublicKey(text);
+	if ('problem' in read) return { status: 'Error', message: read.problem };
 	return { status: 'OK', message: 'The notifications public key is an RSA public key.' };
 }
