@@ -167,7 +167,9 @@ async function confirmWithAliKassa(
 			CONFIRM_TIMEOUT_SECONDS * 1000,
 		);
 	} catch (error) {
-		if (!(error instanceof AliKassaApiError)) throw error;
+		if (!(error instanceof AliKassaApiError)) {
+			throw new NodeOperationError(context.getNode(), error as Error);
+		}
 		context.logger.warn(
 			`AliKassa Trigger: could not confirm payout ${String(notification.id)} with AliKassa (${error.message}); answered 503 so that AliKassa delivers it again`,
 		);

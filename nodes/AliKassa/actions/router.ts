@@ -105,13 +105,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 		return [output];
 	} catch (error) {
-		if (
-			movesMoney &&
-			items.length > 1 &&
-			(error instanceof NodeApiError || error instanceof NodeOperationError)
-		) {
-			error.message = stoppedBatchMessage(error.message, succeeded, started, items.length);
+		// every failure of a row is a node error already (asNodeError above)
+		const nodeError = asNodeError(this, error, 0);
+		if (movesMoney && items.length > 1) {
+			nodeError.message = stoppedBatchMessage(nodeError.message, succeeded, started, items.length);
 		}
-		throw error;
+		throw nodeError;
 	}
 }

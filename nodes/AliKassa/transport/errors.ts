@@ -41,3 +41,18 @@ export class AliKassaApiError extends NodeApiError {
 		this.responseBody = failure.body;
 	}
 }
+
+/**
+ * The request's answer, or the AliKassaApiError it failed with, as a value the payout logic can
+ * reason about; any other error (a bug) is thrown as it is.
+ */
+export async function answerOrFailure<T>(request: Promise<T>): Promise<T | AliKassaApiError> {
+	let failure: unknown;
+	try {
+		return await request;
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof AliKassaApiError) return failure;
+	throw failure;
+}

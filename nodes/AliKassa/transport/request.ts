@@ -6,7 +6,8 @@ import type { PhpJsonValue } from '../core/phpJson';
 import { classifyException } from './classifyException';
 import { classifyResponse, parseBody, type FullResponse } from './classifyResponse';
 import { AliKassaApiError } from './errors';
-import { httpPost } from './httpPost';
+import type { ApiFailure } from './failure';
+import { httpPost, type HttpPost } from './httpPost';
 
 export interface AliKassaRequest {
 	path: string;
@@ -18,6 +19,21 @@ export interface AliKassaRequest {
 /** n8n's signal that the execution was cancelled, where the context has one. */
 function cancelSignal(context: IAllExecuteFunctions): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+/** AliKassa's parsed answer to one POST, or what went wrong, in plain words. */
+async function exchange(
+	path: string,
+	post: HttpPost,
+): Promise<{ answer: unknown } | { failure: ApiFailure }> {
+	let response: FullResponse;
+	try {
+		response = await httpPost(post);
+	} catch (error) {
+		return { failure: classifyException(path, error, post.timeoutMs) };
+	}
+	const failure = classifyResponse(path, response);
+	return failure ? { failure } : { answer: parseBody(response.body) };
 }
 
 /**
@@ -34,23 +50,13 @@ export async function aliKassaApiRequest(
 	{ path, body, itemIndex, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000 }: AliKassaRequest,
 ): Promise<IDataObject> {
 	const signed = signRequest(credentials, body);
-	let response: FullResponse;
-	try {
-		response = await httpPost({
-			url: new URL(`${credentials.baseUrl}/${path}`),
-			body: signed.body,
-			headers: signed.headers,
-			timeoutMs,
-			signal: cancelSignal(this),
-		});
-	} catch (error) {
-		throw new AliKassaApiError(
-			this.getNode(),
-			classifyException(path, error, timeoutMs),
-			itemIndex,
-		);
-	}
-	const failure = classifyResponse(path, response);
-	if (failure) throw new AliKassaApiError(this.getNode(), failure, itemIndex);
-	return parseBody(response.body) as IDataObject;
+	const result = await exchange(path, {
+		url: new URL(`${credentials.baseUrl}/${path}`),
+		body: signed.body,
+		headers: signed.headers,
+		timeoutMs,
+		signal: cancelSignal(this),
+	});
+	if ('failure' in result) throw new AliKassaApiError(this.getNode(), result.failure, itemIndex);
+	return result.answer as IDataObject;
 }
