@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { mapWithConcurrency } from '../core/concurrency';
 import type { AliKassaCredentials } from '../core/credentials';
 import { outcomeMessage } from '../core/outcome';
-import { loadCredentials } from '../transport';
+import { loadCredentials, toNodeError } from '../transport';
 import { readConcurrency } from './options';
 import * as payout from './payout';
 import type { PayoutRun } from './payoutRun';
@@ -34,11 +34,6 @@ function errorItem(
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
 	return { json, pairedItem };
-}
-
-function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number) {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /** A later turn of the event loop, scheduled the n8n way (setImmediate is off limits to nodes). */
@@ -75,7 +70,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		prepared = await prepareRun(this);
 	} catch (error) {
-		const nodeError = asNodeError(this, error, 0);
+		const nodeError = toNodeError(this.getNode(), error, 0);
 		if (movesMoney)
 			nodeError.message = outcomeMessage({ kind: 'notPaid', reason: nodeError.message }, undefined);
 		if (!this.continueOnFail()) throw nodeError;
@@ -97,7 +92,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					succeeded++;
 					return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
 				} catch (error) {
-					const nodeError = asNodeError(this, error, itemIndex);
+					const nodeError = toNodeError(this.getNode(), error, itemIndex);
 					if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
 					throw nodeError;
 				}
@@ -105,13 +100,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 		return [output];
 	} catch (error) {
-		if (
-			movesMoney &&
-			items.length > 1 &&
-			(error instanceof NodeApiError || error instanceof NodeOperationError)
-		) {
-			error.message = stoppedBatchMessage(error.message, succeeded, started, items.length);
+		const nodeError = toNodeError(this.getNode(), error);
+		if (movesMoney && items.length > 1) {
+			nodeError.message = stoppedBatchMessage(nodeError.message, succeeded, started, items.length);
 		}
-		throw error;
+		throw nodeError;
 	}
 }

@@ -4,6 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CredentialsError, readCredentials, type AliKassaCredentials } from '../core/credentials';
 import { PrivateKeyError } from '../core/privateKey';
 import { getBodySigner } from '../core/signer';
+import { toNodeError } from './errors';
 
 export const CREDENTIAL_TYPE = 'aliKassaPayoutApi';
 
@@ -22,6 +23,6 @@ export async function loadCredentials(
 				description: 'Open the AliKassa Payout API credential and check it.',
 			});
 		}
-		throw error;
+		throw toNodeError(context.getNode(), error);
 	}
 }

@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { isOutcomeUnknown, isWorthAskingAgain, type ApiFailure, type FailureKind } from './failure';
 
@@ -40,4 +40,14 @@ export class AliKassaApiError extends NodeApiError {
 		this.retryAfterMs = failure.retryAfterMs;
 		this.responseBody = failure.body;
 	}
+}
+
+/** An error as n8n shows it: n8n's own as they are, anything else as a NodeOperationError. */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }

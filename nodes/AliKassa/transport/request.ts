@@ -4,7 +4,7 @@ import { signRequest, type AliKassaCredentials } from '../core/credentials';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/defaults';
 import type { PhpJsonValue } from '../core/phpJson';
 import { classifyException } from './classifyException';
-import { classifyResponse, parseBody, type FullResponse } from './classifyResponse';
+import { classifyResponse, parseBody } from './classifyResponse';
 import { AliKassaApiError } from './errors';
 import { httpPost } from './httpPost';
 
@@ -34,23 +34,18 @@ export async function aliKassaApiRequest(
 	{ path, body, itemIndex, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000 }: AliKassaRequest,
 ): Promise<IDataObject> {
 	const signed = signRequest(credentials, body);
-	let response: FullResponse;
-	try {
-		response = await httpPost({
-			url: new URL(`${credentials.baseUrl}/${path}`),
-			body: signed.body,
-			headers: signed.headers,
-			timeoutMs,
-			signal: cancelSignal(this),
-		});
-	} catch (error) {
-		throw new AliKassaApiError(
-			this.getNode(),
-			classifyException(path, error, timeoutMs),
-			itemIndex,
-		);
-	}
-	const failure = classifyResponse(path, response);
+	const sent = await httpPost({
+		url: new URL(`${credentials.baseUrl}/${path}`),
+		body: signed.body,
+		headers: signed.headers,
+		timeoutMs,
+		signal: cancelSignal(this),
+	}).then(
+		(response) => ({ response }),
+		(error: unknown) => ({ failure: classifyException(path, error, timeoutMs) }),
+	);
+	if ('failure' in sent) throw new AliKassaApiError(this.getNode(), sent.failure, itemIndex);
+	const failure = classifyResponse(path, sent.response);
 	if (failure) throw new AliKassaApiError(this.getNode(), failure, itemIndex);
-	return parseBody(response.body) as IDataObject;
+	return parseBody(sent.response.body) as IDataObject;
 }

@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { AliKassaCredentials } from '../../core/credentials';
 import { isFinalStatus } from '../../core/payoutStatus';
-import { AliKassaApiError } from '../../transport';
+import { AliKassaApiError, toNodeError } from '../../transport';
 import { fetchPayoutStatus } from './payoutStatus';
 
 export interface Polling {
@@ -47,7 +47,9 @@ export async function followToFinalStatus(
 			else if (status.isFinal) return status;
 			else last = status;
 		} catch (error) {
-			if (!(error instanceof AliKassaApiError)) throw error;
+			if (!(error instanceof AliKassaApiError)) {
+				throw toNodeError(polling.context.getNode(), error, polling.itemIndex);
+			}
 			problem = `Asking for the status failed: ${error.message}.`;
 			if (!error.worthAskingAgain) return ended(problem);
 		}

@@ -7,7 +7,7 @@ import { payoutDifference } from '../../core/existingPayout';
 import type { PayoutOutcome, UnpaidOutcome } from '../../core/outcome';
 import type { PayoutBody } from '../../core/payoutBody';
 import { retryDelayMs } from '../../core/retry';
-import { AliKassaApiError, aliKassaApiRequest } from '../../transport';
+import { AliKassaApiError, aliKassaApiRequest, toNodeError } from '../../transport';
 import { fetchPayoutStatus } from './payoutStatus';
 
 /** One payout being sent: where from, with what, for which item. */
@@ -80,7 +80,7 @@ async function send(sending: Sending): Promise<PayoutOutcome | AliKassaApiError>
 			: notAPayout(sending, answer);
 	} catch (error) {
 		if (error instanceof AliKassaApiError) return error;
-		throw error;
+		throw toNodeError(sending.context.getNode(), error, sending.itemIndex);
 	}
 }
 
@@ -97,7 +97,9 @@ async function lookUp(sending: Sending): Promise<Lookup> {
 			);
 			return found === null ? { absent: true } : { found };
 		} catch (error) {
-			if (!(error instanceof AliKassaApiError)) throw error;
+			if (!(error instanceof AliKassaApiError)) {
+				throw toNodeError(sending.context.getNode(), error, sending.itemIndex);
+			}
 			const delay = retryDelayMs(attempt, error.retryAfterMs);
 			if (!error.worthAskingAgain || attempt >= MAX_LOOKUP_ATTEMPTS || delay === undefined) {
 				return { unanswered: error };

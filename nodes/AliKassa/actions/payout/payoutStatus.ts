@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-work
 
 import type { AliKassaCredentials } from '../../core/credentials';
 import { isFinalStatus } from '../../core/payoutStatus';
-import { AliKassaApiError, aliKassaApiRequest } from '../../transport';
+import { AliKassaApiError, aliKassaApiRequest, toNodeError } from '../../transport';
 
 export type PayoutLookup = { id: number } | { order_id: string };
 
@@ -36,6 +36,6 @@ export async function fetchPayoutStatus(
 				return null;
 			}
 		}
-		throw error;
+		throw toNodeError(context.getNode(), error, itemIndex);
 	}
 }
