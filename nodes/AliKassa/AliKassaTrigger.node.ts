@@ -17,7 +17,7 @@ import {
 	type Notification,
 } from './core/notification';
 import { credentialTest } from './methods';
-import { AliKassaApiError, CREDENTIAL_TYPE, loadCredentials, toNodeError } from './transport';
+import { AliKassaApiError, CREDENTIAL_TYPE, loadCredentials } from './transport';
 
 const STATUS_OPTIONS = [
 	{ name: 'Cancel', value: 'cancel', description: 'The payout was cancelled (final)' },
@@ -167,7 +167,9 @@ async function confirmWithAliKassa(
 			CONFIRM_TIMEOUT_SECONDS * 1000,
 		);
 	} catch (error) {
-		if (!(error instanceof AliKassaApiError)) throw toNodeError(context.getNode(), error);
+		if (!(error instanceof AliKassaApiError)) {
+			throw new NodeOperationError(context.getNode(), error as Error);
+		}
 		context.logger.warn(
 			`AliKassa Trigger: could not confirm payout ${String(notification.id)} with AliKassa (${error.message}); answered 503 so that AliKassa delivers it again`,
 		);

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { mapWithConcurrency } from '../core/concurrency';
 import type { AliKassaCredentials } from '../core/credentials';
 import { outcomeMessage } from '../core/outcome';
-import { loadCredentials, toNodeError } from '../transport';
+import { loadCredentials } from '../transport';
 import { readConcurrency } from './options';
 import * as payout from './payout';
 import type { PayoutRun } from './payoutRun';
@@ -34,6 +34,11 @@ function errorItem(
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError && error.httpCode) json.httpCode = error.httpCode;
 	return { json, pairedItem };
+}
+
+function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number) {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 }
 
 /** A later turn of the event loop, scheduled the n8n way (setImmediate is off limits to nodes). */
@@ -70,7 +75,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		prepared = await prepareRun(this);
 	} catch (error) {
-		const nodeError = toNodeError(this.getNode(), error, 0);
+		const nodeError = asNodeError(this, error, 0);
 		if (movesMoney)
 			nodeError.message = outcomeMessage({ kind: 'notPaid', reason: nodeError.message }, undefined);
 		if (!this.continueOnFail()) throw nodeError;
@@ -92,7 +97,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					succeeded++;
 					return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
 				} catch (error) {
-					const nodeError = toNodeError(this.getNode(), error, itemIndex);
+					const nodeError = asNodeError(this, error, itemIndex);
 					if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
 					throw nodeError;
 				}
@@ -100,7 +105,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 		return [output];
 	} catch (error) {
-		const nodeError = toNodeError(this.getNode(), error);
+		// every failure of a row is a node error already (asNodeError above)
+		const nodeError = asNodeError(this, error, 0);
 		if (movesMoney && items.length > 1) {
 			nodeError.message = stoppedBatchMessage(nodeError.message, succeeded, started, items.length);
 		}

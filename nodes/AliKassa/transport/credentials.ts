@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import { CredentialsError, readCredentials, type AliKassaCredentials } from '../core/credentials';
 import { PrivateKeyError } from '../core/privateKey';
 import { getBodySigner } from '../core/signer';
-import { toNodeError } from './errors';
 
 export const CREDENTIAL_TYPE = 'aliKassaPayoutApi';
 
@@ -18,11 +17,13 @@ export async function loadCredentials(
 		getBodySigner(credentials);
 		return credentials;
 	} catch (error) {
-		if (error instanceof PrivateKeyError || error instanceof CredentialsError) {
-			throw new NodeOperationError(context.getNode(), `AliKassa credential: ${error.message}`, {
-				description: 'Open the AliKassa Payout API credential and check it.',
-			});
-		}
-		throw toNodeError(context.getNode(), error);
+		// PrivateKeyError and CredentialsError say what is wrong; anything else is still the
+		// credential that could not be loaded
+		const said = error instanceof PrivateKeyError || error instanceof CredentialsError;
+		throw new NodeOperationError(
+			context.getNode(),
+			`AliKassa credential: ${said ? error.message : String(error)}`,
+			{ description: 'Open the AliKassa Payout API credential and check it.' },
+		);
 	}
 }

@@ -1,5 +1,5 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { isOutcomeUnknown, isWorthAskingAgain, type ApiFailure, type FailureKind } from './failure';
 
@@ -42,12 +42,17 @@ export class AliKassaApiError extends NodeApiError {
 	}
 }
 
-/** An error as n8n shows it: n8n's own as they are, anything else as a NodeOperationError. */
-export function toNodeError(
-	node: INode,
-	error: unknown,
-	itemIndex?: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(node, error as Error, { itemIndex });
+/**
+ * The request's answer, or the AliKassaApiError it failed with, as a value the payout logic can
+ * reason about; any other error (a bug) is thrown as it is.
+ */
+export async function answerOrFailure<T>(request: Promise<T>): Promise<T | AliKassaApiError> {
+	let failure: unknown;
+	try {
+		return await request;
+	} catch (error) {
+		failure = error;
+	}
+	if (failure instanceof AliKassaApiError) return failure;
+	throw failure;
 }

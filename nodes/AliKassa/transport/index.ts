@@ -1,4 +1,4 @@
 export { loadCredentials, CREDENTIAL_TYPE } from './credentials';
-export { AliKassaApiError, toNodeError } from './errors';
+export { AliKassaApiError, answerOrFailure } from './errors';
 export type { ApiFailure, FailureKind } from './failure';
 export { aliKassaApiRequest, type AliKassaRequest } from './request';

@@ -4,9 +4,10 @@ import { signRequest, type AliKassaCredentials } from '../core/credentials';
 import { DEFAULT_TIMEOUT_SECONDS } from '../core/defaults';
 import type { PhpJsonValue } from '../core/phpJson';
 import { classifyException } from './classifyException';
-import { classifyResponse, parseBody } from './classifyResponse';
+import { classifyResponse, parseBody, type FullResponse } from './classifyResponse';
 import { AliKassaApiError } from './errors';
-import { httpPost } from './httpPost';
+import type { ApiFailure } from './failure';
+import { httpPost, type HttpPost } from './httpPost';
 
 export interface AliKassaRequest {
 	path: string;
@@ -18,6 +19,21 @@ export interface AliKassaRequest {
 /** n8n's signal that the execution was cancelled, where the context has one. */
 function cancelSignal(context: IAllExecuteFunctions): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}
+
+/** AliKassa's parsed answer to one POST, or what went wrong, in plain words. */
+async function exchange(
+	path: string,
+	post: HttpPost,
+): Promise<{ answer: unknown } | { failure: ApiFailure }> {
+	let response: FullResponse;
+	try {
+		response = await httpPost(post);
+	} catch (error) {
+		return { failure: classifyException(path, error, post.timeoutMs) };
+	}
+	const failure = classifyResponse(path, response);
+	return failure ? { failure } : { answer: parseBody(response.body) };
 }
 
 /**
@@ -34,18 +50,13 @@ export async function aliKassaApiRequest(
 	{ path, body, itemIndex, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000 }: AliKassaRequest,
 ): Promise<IDataObject> {
 	const signed = signRequest(credentials, body);
-	const sent = await httpPost({
+	const result = await exchange(path, {
 		url: new URL(`${credentials.baseUrl}/${path}`),
 		body: signed.body,
 		headers: signed.headers,
 		timeoutMs,
 		signal: cancelSignal(this),
-	}).then(
-		(response) => ({ response }),
-		(error: unknown) => ({ failure: classifyException(path, error, timeoutMs) }),
-	);
-	if ('failure' in sent) throw new AliKassaApiError(this.getNode(), sent.failure, itemIndex);
-	const failure = classifyResponse(path, sent.response);
-	if (failure) throw new AliKassaApiError(this.getNode(), failure, itemIndex);
-	return parseBody(sent.response.body) as IDataObject;
+	});
+	if ('failure' in result) throw new AliKassaApiError(this.getNode(), result.failure, itemIndex);
+	return result.answer as IDataObject;
 }

@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { AliKassaCredentials } from '../../core/credentials';
 import { isFinalStatus } from '../../core/payoutStatus';
-import { AliKassaApiError, toNodeError } from '../../transport';
+import { AliKassaApiError, answerOrFailure } from '../../transport';
 import { fetchPayoutStatus } from './payoutStatus';
 
 export interface Polling {
@@ -34,24 +34,24 @@ export async function followToFinalStatus(
 	});
 	for (;;) {
 		let problem: string | undefined;
-		try {
-			const status = await fetchPayoutStatus(
+		const status = await answerOrFailure(
+			fetchPayoutStatus(
 				polling.context,
 				polling.credentials,
 				{ id },
 				polling.itemIndex,
 				polling.timeoutMs,
-			);
-			if (status === null)
-				problem = `AliKassa did not find payout ${id} when asked for its status.`;
-			else if (status.isFinal) return status;
-			else last = status;
-		} catch (error) {
-			if (!(error instanceof AliKassaApiError)) {
-				throw toNodeError(polling.context.getNode(), error, polling.itemIndex);
-			}
-			problem = `Asking for the status failed: ${error.message}.`;
-			if (!error.worthAskingAgain) return ended(problem);
+			),
+		);
+		if (status instanceof AliKassaApiError) {
+			problem = `Asking for the status failed: ${status.message}.`;
+			if (!status.worthAskingAgain) return ended(problem);
+		} else if (status === null) {
+			problem = `AliKassa did not find payout ${id} when asked for its status.`;
+		} else if (status.isFinal) {
+			return status;
+		} else {
+			last = status;
 		}
 		if (Date.now() + polling.pollIntervalMs > deadline) {
 			return ended(

@@ -7,7 +7,7 @@ import { payoutDifference } from '../../core/existingPayout';
 import type { PayoutOutcome, UnpaidOutcome } from '../../core/outcome';
 import type { PayoutBody } from '../../core/payoutBody';
 import { retryDelayMs } from '../../core/retry';
-import { AliKassaApiError, aliKassaApiRequest, toNodeError } from '../../transport';
+import { AliKassaApiError, aliKassaApiRequest, answerOrFailure } from '../../transport';
 import { fetchPayoutStatus } from './payoutStatus';
 
 /** One payout being sent: where from, with what, for which item. */
@@ -67,45 +67,37 @@ function notAPayout(sending: Sending, answer: IDataObject): AliKassaApiError {
 }
 
 async function send(sending: Sending): Promise<PayoutOutcome | AliKassaApiError> {
-	try {
-		const answer = await aliKassaApiRequest.call(sending.context, sending.credentials, {
+	const answer = await answerOrFailure(
+		aliKassaApiRequest.call(sending.context, sending.credentials, {
 			path: 'v1/payout',
 			body: sending.body,
 			itemIndex: sending.itemIndex,
 			timeoutMs: sending.timeoutMs,
-		});
-		const created = createdPayout(answer);
-		return created
-			? { kind: 'created', ...created, recovered: false }
-			: notAPayout(sending, answer);
-	} catch (error) {
-		if (error instanceof AliKassaApiError) return error;
-		throw toNodeError(sending.context.getNode(), error, sending.itemIndex);
-	}
+		}),
+	);
+	if (answer instanceof AliKassaApiError) return answer;
+	const created = createdPayout(answer);
+	return created ? { kind: 'created', ...created, recovered: false } : notAPayout(sending, answer);
 }
 
 /** Asks AliKassa for the payout under this order_id, asking again while the lookup meets faults. */
 async function lookUp(sending: Sending): Promise<Lookup> {
 	for (let attempt = 1; ; attempt++) {
-		try {
-			const found = await fetchPayoutStatus(
+		const found = await answerOrFailure(
+			fetchPayoutStatus(
 				sending.context,
 				sending.credentials,
 				{ order_id: sending.body.order_id },
 				sending.itemIndex,
 				sending.timeoutMs,
-			);
-			return found === null ? { absent: true } : { found };
-		} catch (error) {
-			if (!(error instanceof AliKassaApiError)) {
-				throw toNodeError(sending.context.getNode(), error, sending.itemIndex);
-			}
-			const delay = retryDelayMs(attempt, error.retryAfterMs);
-			if (!error.worthAskingAgain || attempt >= MAX_LOOKUP_ATTEMPTS || delay === undefined) {
-				return { unanswered: error };
-			}
-			await sleep(delay);
+			),
+		);
+		if (!(found instanceof AliKassaApiError)) return found === null ? { absent: true } : { found };
+		const delay = retryDelayMs(attempt, found.retryAfterMs);
+		if (!found.worthAskingAgain || attempt >= MAX_LOOKUP_ATTEMPTS || delay === undefined) {
+			return { unanswered: found };
 		}
+		await sleep(delay);
 	}
 }
 

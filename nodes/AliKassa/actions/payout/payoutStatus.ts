@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, IWebhookFunctions } from 'n8n-work
 
 import type { AliKassaCredentials } from '../../core/credentials';
 import { isFinalStatus } from '../../core/payoutStatus';
-import { AliKassaApiError, aliKassaApiRequest, toNodeError } from '../../transport';
+import { AliKassaApiError, aliKassaApiRequest, answerOrFailure } from '../../transport';
 
 export type PayoutLookup = { id: number } | { order_id: string };
 
@@ -22,20 +22,19 @@ export async function fetchPayoutStatus(
 	itemIndex: number,
 	timeoutMs?: number,
 ): Promise<IDataObject | null> {
-	try {
-		const status = await aliKassaApiRequest.call(context, credentials, {
+	const status = await answerOrFailure(
+		aliKassaApiRequest.call(context, credentials, {
 			path: 'v1/payout/status',
 			body: lookup,
 			itemIndex,
 			timeoutMs,
-		});
+		}),
+	);
+	if (!(status instanceof AliKassaApiError)) {
 		return { ...status, isFinal: isFinalStatus(status.payment_status) };
-	} catch (error) {
-		if (error instanceof AliKassaApiError) {
-			if (error.kind === 'notFound' || (error.kind === 'rejected' && mentionsLookupField(error))) {
-				return null;
-			}
-		}
-		throw toNodeError(context.getNode(), error, itemIndex);
 	}
+	if (status.kind === 'notFound' || (status.kind === 'rejected' && mentionsLookupField(status))) {
+		return null;
+	}
+	throw status;
 }
