@@ -32,8 +32,9 @@ interface NodeTypeDescription {
 	credentials?: Array<{ name: string }>;
 }
 
+/** npm adds every README at the root, so the Russian one ships beside the English one. */
 const ALLOWED_IN_TARBALL =
-	/^package\/(dist\/(nodes|credentials|icons)\/.+|README\.md|LICENSE|package\.json)$/;
+	/^package\/(dist\/(nodes|credentials|icons)\/.+|README(\.ru)?\.md|LICENSE|package\.json)$/;
 /** What a clean n8n 2.8.4 start on a fresh user folder logs at warn level, package or not. */
 const KNOWN_N8N_WARNINGS = [/Migrations in progress/, /Failed to start Python task runner/];
 
@@ -81,7 +82,7 @@ afterAll(async () => {
 	n8n?.remove();
 });
 
-test('the tarball holds only the built nodes, credentials and icons, README.md, LICENSE and package.json', () => {
+test('the tarball holds only the built nodes, credentials and icons, the READMEs, LICENSE and package.json', () => {
 	const outsiders = tarballEntries.filter((entry) => !ALLOWED_IN_TARBALL.test(entry));
 	expect(outsiders).toEqual([]);
 	expect(tarballEntries).toEqual(
