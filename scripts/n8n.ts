@@ -143,7 +143,15 @@ function sourceFingerprint(): string {
 			else add(path);
 		}
 	};
-	['package.json', 'package-lock.json', 'tsconfig.json', 'gulpfile.js', 'README.md', 'LICENSE']
+	[
+		'package.json',
+		'package-lock.json',
+		'tsconfig.json',
+		'gulpfile.js',
+		'README.md',
+		'README.ru.md',
+		'LICENSE',
+	]
 		.map((file) => join(REPO_ROOT, file))
 		.forEach(add);
 	addTree(join(REPO_ROOT, 'credentials'));

@@ -28,6 +28,7 @@ import {
 	variant,
 	type N8nHarness,
 } from '../support/n8nHarness';
+import { describeWithQueueServices } from '../support/queueServices';
 
 const { reactToNotifications: example, scheduledBatch } = EXAMPLES;
 const ONLY_PAID_ID = 'e2eOnlyPaid';
@@ -168,220 +169,225 @@ async function finalize(orderId: string, status: 'paid' | 'cancel' | 'fail') {
 	return sent[0];
 }
 
-beforeAll(async () => {
-	harness = await setUpN8n();
-	claimsDatabase = await createClaimsDatabase();
-	await harness.n8n.importCredentials([claimsCredential(claimsDatabase)]);
-	const n8nUrl = `http://127.0.0.1:${harness.n8n.port}`;
-	exampleUrl = triggerProductionUrl(n8nUrl, example.webhookId);
-	onlyPaidUrl = triggerProductionUrl(n8nUrl, ONLY_PAID_WEBHOOK_ID);
-	confirmedUrl = triggerProductionUrl(n8nUrl, CONFIRMED_WEBHOOK_ID);
-	await harness.n8n.importWorkflows(workflows());
-	const batch = await harness.n8n.execute(NOTIFIED_BATCH_ID);
-	if (batch.failed) throw new Error(`The batch failed:\n${batch.output}`);
-	await harness.n8n.publishWorkflow(example.id);
-	await harness.n8n.publishWorkflow(ONLY_PAID_ID);
-	await harness.n8n.publishWorkflow(CONFIRMED_ID);
-	server = await harness.n8n.start();
-	apiKey = await server.createApiKey(await server.setUpOwner(LOCAL_OWNER), [
-		'execution:list',
-		'execution:read',
-	]);
-	// `n8n start` opens its HTTP server first and only then activates the published workflows.
-	const deadline = Date.now() + 60_000;
-	while ((await fetch(exampleUrl)).status === 404) {
-		if (Date.now() > deadline) {
-			throw new Error(`n8n registered no webhook at ${exampleUrl}:\n${server.output.slice(-4000)}`);
+describeWithQueueServices('AliKassa Trigger in a real n8n', () => {
+	beforeAll(async () => {
+		harness = await setUpN8n();
+		claimsDatabase = await createClaimsDatabase();
+		await harness.n8n.importCredentials([claimsCredential(claimsDatabase)]);
+		const n8nUrl = `http://127.0.0.1:${harness.n8n.port}`;
+		exampleUrl = triggerProductionUrl(n8nUrl, example.webhookId);
+		onlyPaidUrl = triggerProductionUrl(n8nUrl, ONLY_PAID_WEBHOOK_ID);
+		confirmedUrl = triggerProductionUrl(n8nUrl, CONFIRMED_WEBHOOK_ID);
+		await harness.n8n.importWorkflows(workflows());
+		const batch = await harness.n8n.execute(NOTIFIED_BATCH_ID);
+		if (batch.failed) throw new Error(`The batch failed:\n${batch.output}`);
+		await harness.n8n.publishWorkflow(example.id);
+		await harness.n8n.publishWorkflow(ONLY_PAID_ID);
+		await harness.n8n.publishWorkflow(CONFIRMED_ID);
+		server = await harness.n8n.start();
+		apiKey = await server.createApiKey(await server.setUpOwner(LOCAL_OWNER), [
+			'execution:list',
+			'execution:read',
+		]);
+		// `n8n start` opens its HTTP server first and only then activates the published workflows.
+		const deadline = Date.now() + 60_000;
+		while ((await fetch(exampleUrl)).status === 404) {
+			if (Date.now() > deadline) {
+				throw new Error(
+					`n8n registered no webhook at ${exampleUrl}:\n${server.output.slice(-4000)}`,
+				);
+			}
+			await sleep(250);
 		}
-		await sleep(250);
-	}
-}, SETUP_TIMEOUT_MS);
+	}, SETUP_TIMEOUT_MS);
 
-afterAll(async () => {
-	await server?.stop();
-	await harness?.close();
-	if (claimsDatabase) await dropDatabase(claimsDatabase);
-});
+	afterAll(async () => {
+		await server?.stop();
+		await harness?.close();
+		if (claimsDatabase) await dropDatabase(claimsDatabase);
+	}, 60_000);
 
-test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
-	expect(harness.payout('e2e-notify-paid').notificationUrl).toBe(exampleUrl);
-	expect(harness.payout('e2e-only-paid-paid').notificationUrl).toBe(onlyPaidUrl);
-	expect(exampleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[\da-f-]{36}\/alikassa$/);
-});
-
-test('a paid payout: the notification is answered 200 and one execution gets it normalized', async () => {
-	const payout = harness.payout('e2e-notify-paid');
-	expect(await finalize('e2e-notify-paid', 'paid')).toMatchObject({ status: 200, error: null });
-
-	const [execution, ...more] = await waitForExecutions(example.id, 1);
-	expect(more).toEqual([]);
-	expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
-	expect(triggerOutput(execution)).toEqual([
-		{
-			type: 'payout',
-			id: payout.id,
-			order_id: 'e2e-notify-paid',
-			payment_status: 'paid',
-			amount: '1000.44',
-			payment_amount: '1000.44',
-			commission_amount: '0.00',
-			is_partial_payment: false,
-			account: SANDBOX_ACCOUNT_ID,
-			service: 'payment_card_rub',
-			desc: 'Выплата e2e-notify-paid',
-			isFinal: true,
-			signatureForm: 'php-sha1',
-		},
-	]);
-	expect(branchesRun(execution)).toEqual([['Paid', ['e2e-notify-paid']]]);
-});
-
-test('cancelled and failed payouts take their own branches', async () => {
-	expect(await finalize('e2e-notify-cancel', 'cancel')).toMatchObject({ status: 200 });
-	expect(await finalize('e2e-notify-fail', 'fail')).toMatchObject({ status: 200 });
-
-	const executions = await waitForExecutions(example.id, 3);
-	expect(executions).toHaveLength(3);
-	expect(executions.slice(0, 2).flatMap(branchesRun)).toEqual(
-		expect.arrayContaining([
-			['Cancelled', ['e2e-notify-cancel']],
-			['Failed', ['e2e-notify-fail']],
-		]),
-	);
-});
-
-test('PHP-signed notifications with emoji, "/" and a "+" sent unencoded start executions', async () => {
-	const { query, sign: phpSign } = phpVectors.get('bonus/2026/11')!;
-	expect(phpSign).toContain('+');
-	// A naive sender pastes the base64 sign into the URL as is, so n8n reads its "+" as " ".
-	const naiveQuery = Object.entries({ ...query, sign: phpSign })
-		.map(([name, value]) => `${name}=${name === 'sign' ? value : encodeURIComponent(value)}`)
-		.join('&');
-	expect(await call(`${exampleUrl}?${naiveQuery}`)).toEqual(ACCEPTED);
-
-	const [execution] = await waitForExecutions(example.id, 4);
-	expect(triggerOutput(execution)).toEqual([
-		expect.objectContaining({
-			order_id: 'bonus/2026/11',
-			desc: query.desc,
-			commission_amount: '25.00',
-			signatureForm: 'php-sha1',
-		}),
-	]);
-	expect(branchesRun(execution)).toEqual([['Paid', ['bonus/2026/11']]]);
-});
-
-test('forged, altered, unsigned and empty-signed calls get 403 and start nothing', async () => {
-	const genuine = harness.sandbox.notifications.find(
-		({ query }) => query.order_id === 'e2e-notify-paid',
-	)!.query;
-	const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-	const { query: phpQuery, json: phpText } = phpVectors.get('2026-11-payroll-001')!;
-	const forgedSign = sign('sha1', Buffer.from(phpText), otherKey).toString('base64');
-	const { sign: _sign, ...unsigned } = genuine;
-	const before = (await executionsOf(example.id)).length;
-
-	expect(await get(exampleUrl, { ...phpQuery, sign: forgedSign })).toEqual(REFUSED);
-	expect(await get(exampleUrl, { ...genuine, amount: '100000.44' })).toEqual(REFUSED);
-	expect(await get(exampleUrl, { ...genuine, payment_status: 'cancel' })).toEqual(REFUSED);
-	expect(await get(exampleUrl, unsigned)).toEqual(REFUSED);
-	expect(await get(exampleUrl, { ...genuine, sign: '' })).toEqual(REFUSED);
-	const forgedPost = await call(exampleUrl, {
-		method: 'POST',
-		body: new URLSearchParams({ ...genuine, amount: '100000.44' }),
+	test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
+		expect(harness.payout('e2e-notify-paid').notificationUrl).toBe(exampleUrl);
+		expect(harness.payout('e2e-only-paid-paid').notificationUrl).toBe(onlyPaidUrl);
+		expect(exampleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[\da-f-]{36}\/alikassa$/);
 	});
-	expect(forgedPost).toEqual(REFUSED);
 
-	// The genuine notification sent again, as a POST form: once its execution is there, any
-	// execution the refused calls had started would be too.
-	const replay = await call(exampleUrl, { method: 'POST', body: new URLSearchParams(genuine) });
-	expect(replay).toEqual(ACCEPTED);
-	const executions = await waitForExecutions(example.id, before + 1);
-	expect(executions).toHaveLength(before + 1);
-	expect(triggerOutput(executions[0])).toEqual([
-		expect.objectContaining({ order_id: 'e2e-notify-paid', amount: '1000.44' }),
-	]);
-	// Its (payout, status) was claimed by the first delivery: the business branch stays still.
-	expect(branchesRun(executions[0])).toEqual([]);
-	expect(executions[0].data.resultData.runData[example.alreadyHandledNode]).toBeDefined();
-});
+	test('a paid payout: the notification is answered 200 and one execution gets it normalized', async () => {
+		const payout = harness.payout('e2e-notify-paid');
+		expect(await finalize('e2e-notify-paid', 'paid')).toMatchObject({ status: 200, error: null });
 
-test('Statuses and Notification Type filters answer 200 and start nothing for the others', async () => {
-	const cancelled = await finalize('e2e-only-paid-cancel', 'cancel');
-	expect(cancelled).toMatchObject({ url: onlyPaidUrl, status: 200 });
-	const payment = phpVectors.get('invoice-77')!;
-	expect(payment.query.type).toBe('payment');
-	const before = (await executionsOf(example.id)).length;
-	expect(await get(exampleUrl, { ...payment.query, sign: payment.sign })).toEqual(FILTERED);
-
-	expect(await finalize('e2e-only-paid-paid', 'paid')).toMatchObject({ status: 200 });
-	const onlyPaid = await waitForExecutions(ONLY_PAID_ID, 1);
-	expect(onlyPaid.map(triggerOutput)).toEqual([
-		[expect.objectContaining({ order_id: 'e2e-only-paid-paid', payment_status: 'paid' })],
-	]);
-	expect(await executionsOf(example.id)).toHaveLength(before);
-});
-
-describe('Confirm with AliKassa', () => {
-	const NOT_EMITTED = {
-		status: 200,
-		body: {
-			message: 'Notification received; AliKassa reports another status, so it was not emitted.',
-		},
-	};
-	const UNREACHABLE = {
-		status: 503,
-		body: {
-			message: 'AliKassa could not be reached to confirm the notification; deliver it again later.',
-		},
-	};
-
-	test("a notice AliKassa confirms is emitted with AliKassa's current status", async () => {
-		const payout = harness.payout('e2e-confirm-paid');
-		expect(await finalize('e2e-confirm-paid', 'paid')).toMatchObject({ status: 200 });
-		const [execution, ...more] = await waitForExecutions(CONFIRMED_ID, 1);
+		const [execution, ...more] = await waitForExecutions(example.id, 1);
 		expect(more).toEqual([]);
+		expect(execution).toMatchObject({ mode: 'webhook', status: 'success' });
+		expect(triggerOutput(execution)).toEqual([
+			{
+				type: 'payout',
+				id: payout.id,
+				order_id: 'e2e-notify-paid',
+				payment_status: 'paid',
+				amount: '1000.44',
+				payment_amount: '1000.44',
+				commission_amount: '0.00',
+				is_partial_payment: false,
+				account: SANDBOX_ACCOUNT_ID,
+				service: 'payment_card_rub',
+				desc: 'Выплата e2e-notify-paid',
+				isFinal: true,
+				signatureForm: 'php-sha1',
+			},
+		]);
+		expect(branchesRun(execution)).toEqual([['Paid', ['e2e-notify-paid']]]);
+	});
+
+	test('cancelled and failed payouts take their own branches', async () => {
+		expect(await finalize('e2e-notify-cancel', 'cancel')).toMatchObject({ status: 200 });
+		expect(await finalize('e2e-notify-fail', 'fail')).toMatchObject({ status: 200 });
+
+		const executions = await waitForExecutions(example.id, 3);
+		expect(executions).toHaveLength(3);
+		expect(executions.slice(0, 2).flatMap(branchesRun)).toEqual(
+			expect.arrayContaining([
+				['Cancelled', ['e2e-notify-cancel']],
+				['Failed', ['e2e-notify-fail']],
+			]),
+		);
+	});
+
+	test('PHP-signed notifications with emoji, "/" and a "+" sent unencoded start executions', async () => {
+		const { query, sign: phpSign } = phpVectors.get('bonus/2026/11')!;
+		expect(phpSign).toContain('+');
+		// A naive sender pastes the base64 sign into the URL as is, so n8n reads its "+" as " ".
+		const naiveQuery = Object.entries({ ...query, sign: phpSign })
+			.map(([name, value]) => `${name}=${name === 'sign' ? value : encodeURIComponent(value)}`)
+			.join('&');
+		expect(await call(`${exampleUrl}?${naiveQuery}`)).toEqual(ACCEPTED);
+
+		const [execution] = await waitForExecutions(example.id, 4);
 		expect(triggerOutput(execution)).toEqual([
 			expect.objectContaining({
-				id: payout.id,
-				order_id: 'e2e-confirm-paid',
-				payment_status: 'paid',
-				aliKassaStatus: expect.objectContaining({
+				order_id: 'bonus/2026/11',
+				desc: query.desc,
+				commission_amount: '25.00',
+				signatureForm: 'php-sha1',
+			}),
+		]);
+		expect(branchesRun(execution)).toEqual([['Paid', ['bonus/2026/11']]]);
+	});
+
+	test('forged, altered, unsigned and empty-signed calls get 403 and start nothing', async () => {
+		const genuine = harness.sandbox.notifications.find(
+			({ query }) => query.order_id === 'e2e-notify-paid',
+		)!.query;
+		const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+		const { query: phpQuery, json: phpText } = phpVectors.get('2026-11-payroll-001')!;
+		const forgedSign = sign('sha1', Buffer.from(phpText), otherKey).toString('base64');
+		const { sign: _sign, ...unsigned } = genuine;
+		const before = (await executionsOf(example.id)).length;
+
+		expect(await get(exampleUrl, { ...phpQuery, sign: forgedSign })).toEqual(REFUSED);
+		expect(await get(exampleUrl, { ...genuine, amount: '100000.44' })).toEqual(REFUSED);
+		expect(await get(exampleUrl, { ...genuine, payment_status: 'cancel' })).toEqual(REFUSED);
+		expect(await get(exampleUrl, unsigned)).toEqual(REFUSED);
+		expect(await get(exampleUrl, { ...genuine, sign: '' })).toEqual(REFUSED);
+		const forgedPost = await call(exampleUrl, {
+			method: 'POST',
+			body: new URLSearchParams({ ...genuine, amount: '100000.44' }),
+		});
+		expect(forgedPost).toEqual(REFUSED);
+
+		// The genuine notification sent again, as a POST form: once its execution is there, any
+		// execution the refused calls had started would be too.
+		const replay = await call(exampleUrl, { method: 'POST', body: new URLSearchParams(genuine) });
+		expect(replay).toEqual(ACCEPTED);
+		const executions = await waitForExecutions(example.id, before + 1);
+		expect(executions).toHaveLength(before + 1);
+		expect(triggerOutput(executions[0])).toEqual([
+			expect.objectContaining({ order_id: 'e2e-notify-paid', amount: '1000.44' }),
+		]);
+		// Its (payout, status) was claimed by the first delivery: the business branch stays still.
+		expect(branchesRun(executions[0])).toEqual([]);
+		expect(executions[0].data.resultData.runData[example.alreadyHandledNode]).toBeDefined();
+	});
+
+	test('Statuses and Notification Type filters answer 200 and start nothing for the others', async () => {
+		const cancelled = await finalize('e2e-only-paid-cancel', 'cancel');
+		expect(cancelled).toMatchObject({ url: onlyPaidUrl, status: 200 });
+		const payment = phpVectors.get('invoice-77')!;
+		expect(payment.query.type).toBe('payment');
+		const before = (await executionsOf(example.id)).length;
+		expect(await get(exampleUrl, { ...payment.query, sign: payment.sign })).toEqual(FILTERED);
+
+		expect(await finalize('e2e-only-paid-paid', 'paid')).toMatchObject({ status: 200 });
+		const onlyPaid = await waitForExecutions(ONLY_PAID_ID, 1);
+		expect(onlyPaid.map(triggerOutput)).toEqual([
+			[expect.objectContaining({ order_id: 'e2e-only-paid-paid', payment_status: 'paid' })],
+		]);
+		expect(await executionsOf(example.id)).toHaveLength(before);
+	});
+
+	describe('Confirm with AliKassa', () => {
+		const NOT_EMITTED = {
+			status: 200,
+			body: {
+				message: 'Notification received; AliKassa reports another status, so it was not emitted.',
+			},
+		};
+		const UNREACHABLE = {
+			status: 503,
+			body: {
+				message:
+					'AliKassa could not be reached to confirm the notification; deliver it again later.',
+			},
+		};
+
+		test("a notice AliKassa confirms is emitted with AliKassa's current status", async () => {
+			const payout = harness.payout('e2e-confirm-paid');
+			expect(await finalize('e2e-confirm-paid', 'paid')).toMatchObject({ status: 200 });
+			const [execution, ...more] = await waitForExecutions(CONFIRMED_ID, 1);
+			expect(more).toEqual([]);
+			expect(triggerOutput(execution)).toEqual([
+				expect.objectContaining({
 					id: payout.id,
 					order_id: 'e2e-confirm-paid',
 					payment_status: 'paid',
-					isFinal: true,
+					aliKassaStatus: expect.objectContaining({
+						id: payout.id,
+						order_id: 'e2e-confirm-paid',
+						payment_status: 'paid',
+						isFinal: true,
+					}),
 				}),
-			}),
-		]);
-	});
+			]);
+		});
 
-	test('a stale or replayed notice is answered 200 and not emitted; AliKassa unreachable: 503', async () => {
-		const { query: genuineFail } = await finalize('e2e-confirm-stale', 'fail');
-		expect(await waitForExecutions(CONFIRMED_ID, 2)).toHaveLength(2);
+		test('a stale or replayed notice is answered 200 and not emitted; AliKassa unreachable: 503', async () => {
+			const { query: genuineFail } = await finalize('e2e-confirm-stale', 'fail');
+			expect(await waitForExecutions(CONFIRMED_ID, 2)).toHaveLength(2);
 
-		// A notice correctly signed by AliKassa's key saying "paid", while AliKassa says "fail".
-		const replayer = new Notifier(notificationsPrivateKey(), () => undefined);
-		const payout = harness.payout('e2e-confirm-stale');
-		await replayer.notify({ ...payout, status: 'paid', notificationUrl: confirmedUrl });
-		expect(replayer.sent).toEqual([expect.objectContaining({ status: 200 })]);
-		expect(await get(confirmedUrl, replayer.sent[0].query)).toEqual(NOT_EMITTED);
-		expect(server.output).toContain(
-			`AliKassa Trigger: notification not emitted: AliKassa reports payout ${payout.id} as "fail", the notification says "paid"`,
-		);
+			// A notice correctly signed by AliKassa's key saying "paid", while AliKassa says "fail".
+			const replayer = new Notifier(notificationsPrivateKey(), () => undefined);
+			const payout = harness.payout('e2e-confirm-stale');
+			await replayer.notify({ ...payout, status: 'paid', notificationUrl: confirmedUrl });
+			expect(replayer.sent).toEqual([expect.objectContaining({ status: 200 })]);
+			expect(await get(confirmedUrl, replayer.sent[0].query)).toEqual(NOT_EMITTED);
+			expect(server.output).toContain(
+				`AliKassa Trigger: notification not emitted: AliKassa reports payout ${payout.id} as "fail", the notification says "paid"`,
+			);
 
-		harness.sandbox.injectFault({ kind: 'http503', path: '/v1/payout/status', times: 1 });
-		expect(await get(confirmedUrl, genuineFail)).toEqual(UNREACHABLE);
-		// AliKassa delivers it again and now gets its answer: emitted.
-		expect(await get(confirmedUrl, genuineFail)).toEqual(ACCEPTED);
-		const executions = await waitForExecutions(CONFIRMED_ID, 3);
-		expect(executions).toHaveLength(3);
-		expect(triggerOutput(executions[0])).toEqual([
-			expect.objectContaining({
-				order_id: 'e2e-confirm-stale',
-				payment_status: 'fail',
-				aliKassaStatus: expect.objectContaining({ payment_status: 'fail' }),
-			}),
-		]);
+			harness.sandbox.injectFault({ kind: 'http503', path: '/v1/payout/status', times: 1 });
+			expect(await get(confirmedUrl, genuineFail)).toEqual(UNREACHABLE);
+			// AliKassa delivers it again and now gets its answer: emitted.
+			expect(await get(confirmedUrl, genuineFail)).toEqual(ACCEPTED);
+			const executions = await waitForExecutions(CONFIRMED_ID, 3);
+			expect(executions).toHaveLength(3);
+			expect(triggerOutput(executions[0])).toEqual([
+				expect.objectContaining({
+					order_id: 'e2e-confirm-stale',
+					payment_status: 'fail',
+					aliKassaStatus: expect.objectContaining({ payment_status: 'fail' }),
+				}),
+			]);
+		});
 	});
 });
