@@ -63,10 +63,13 @@ export class AliKassaPayoutApi implements ICredentialType {
 				{
 					name: 'SHA-1 (AliKassa PHP Sample)',
 					value: 'sha1',
+					description:
+						"What AliKassa's PHP sample signs with: keep it unless AliKassa told you otherwise",
 				},
 				{
 					name: 'SHA-256',
 					value: 'sha256',
+					description: 'Only if AliKassa told you to sign with SHA-256',
 				},
 			],
 			default: 'sha1',

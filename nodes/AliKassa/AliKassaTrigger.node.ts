@@ -59,7 +59,10 @@ export class AliKassaTrigger implements INodeType {
 			{
 				name: CREDENTIAL_TYPE,
 				required: true,
-				displayOptions: { show: { confirmWithAliKassa: [true] } },
+				// `hide`, not `show`: n8n 2.8's editor takes a parameter named in a credential's
+				// `show` for the node's authentication switch and hides it, and every parameter it
+				// depends on (Notification Type), from the panel.
+				displayOptions: { hide: { confirmWithAliKassa: [false] } },
 			},
 		],
 		// The docs read notifications from the query string (GET); POST bodies are accepted too.

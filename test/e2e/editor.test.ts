@@ -62,6 +62,24 @@ async function parameterValue(panel: Locator, name: string): Promise<string> {
 		.inputValue();
 }
 
+/** The names of a dropdown's options that show no description under them. */
+async function optionsWithoutDescription(form: Locator, parameter: string): Promise<string[]> {
+	const dropdown = form.locator(byTestId(`parameter-input-${parameter}`));
+	await dropdown.click();
+	const options = page.locator(`${byTestId('parameter-input-item')}:visible`);
+	await options.first().waitFor();
+	const undescribed: string[] = [];
+	for (const option of await options.all()) {
+		const description = option.locator('.option-description');
+		if ((await description.count()) === 0 || (await description.innerText()).trim() === '') {
+			undescribed.push(await option.innerText());
+		}
+	}
+	await dropdown.click();
+	await options.first().waitFor({ state: 'hidden' });
+	return undescribed;
+}
+
 function selectedCredential(panel: Locator): Promise<string> {
 	return panel.locator(`${byTestId('node-credentials-select')} input`).inputValue();
 }
@@ -153,6 +171,7 @@ describeInChromium('the n8n editor in Chromium', () => {
 			operation: 'Create Payout',
 			shows: ['Amount', 'Number', 'Order ID', 'Service', 'Additional Fields', 'Options'],
 			hides: [],
+			dropdowns: ['operation'],
 			saveAs: 'create-payout',
 		},
 		{
@@ -160,6 +179,7 @@ describeInChromium('the n8n editor in Chromium', () => {
 			operation: 'Get Payout Status',
 			shows: ['Look Up By', 'Payout ID', 'Options'],
 			hides: ['Amount', 'Service'],
+			dropdowns: ['operation', 'lookupBy'],
 			saveAs: 'get-payout-status',
 		},
 		{
@@ -167,11 +187,12 @@ describeInChromium('the n8n editor in Chromium', () => {
 			operation: 'Get Balance',
 			shows: ['Options'],
 			hides: ['Amount', 'Order ID', 'Payout ID'],
+			dropdowns: ['operation'],
 			saveAs: 'get-balance',
 		},
 	])(
-		'"$action" opens $operation with the sandbox credential, showing $shows',
-		async ({ action, operation, shows, hides, saveAs }) => {
+		'"$action" opens $operation with the sandbox credential, showing $shows; every option of $dropdowns has a description',
+		async ({ action, operation, shows, hides, dropdowns, saveAs }) => {
 			const panel = await openPayoutAction(action);
 			const parameters = panel.locator(byTestId('node-parameters'));
 			await parameters.waitFor();
@@ -180,6 +201,9 @@ describeInChromium('the n8n editor in Chromium', () => {
 			const text = await parameters.innerText();
 			for (const label of shows) expect(text).toContain(label);
 			for (const label of hides) expect(text).not.toContain(label);
+			for (const dropdown of dropdowns) {
+				expect(await optionsWithoutDescription(panel, dropdown)).toEqual([]);
+			}
 			await screenshot(saveAs);
 		},
 		STEP_TIMEOUT_MS,
@@ -213,7 +237,7 @@ describeInChromium('the n8n editor in Chromium', () => {
 	);
 
 	test(
-		'the AliKassa Trigger shows its Production URL, where to give it to AliKassa, and its filters',
+		'the AliKassa Trigger shows its Production URL above the notice that points to it, where to give it to AliKassa, and its filters, each option described',
 		async () => {
 			const picker = await searchNodePicker('alikassa');
 			await picker.locator(byTestId('item-iterator-item'), { hasText: 'AliKassa Trigger' }).click();
@@ -223,14 +247,22 @@ describeInChromium('the n8n editor in Chromium', () => {
 			await parameters.waitFor();
 			const text = await parameters.innerText();
 			expect(text).toContain('notification_endpoint_url');
-			expect(text).toContain('Notification Type');
-			expect(text).toContain('Statuses');
+			for (const label of ['Notification Type', 'Statuses', 'Confirm with AliKassa']) {
+				expect(text).toContain(label);
+			}
 			expect(await selectedCredential(panel)).toBe('AliKassa Sandbox Notifications');
+
+			expect(await optionsWithoutDescription(panel, 'notificationType')).toEqual([]);
 
 			await panel.getByText('Webhook URLs').click();
 			await panel.locator(byTestId('radio-button-production')).click();
 			const productionUrl = new RegExp(`${server.url}/webhook/[0-9a-f-]{36}/alikassa`);
 			await parameters.getByText(productionUrl).first().waitFor();
+			// The notice points at the Production URL where the page shows it.
+			const shown = await parameters.innerText();
+			const notice = shown.indexOf('Give the Production URL');
+			expect(shown.search(productionUrl)).toBeLessThan(notice);
+			expect(shown.slice(notice)).toMatch(/^Give the Production URL above/);
 			await screenshot('trigger');
 		},
 		STEP_TIMEOUT_MS,
@@ -252,6 +284,7 @@ describeInChromium('the n8n editor in Chromium', () => {
 			await field('privateKey').fill(readFileSync(join(archive, 'private.pem'), 'utf8'));
 			await field('password').fill('not-the-password');
 			await field('baseUrl').fill(harness.sandbox.url);
+			expect(await optionsWithoutDescription(form, 'signatureHash')).toEqual([]);
 			const balanceRequestsBefore = balanceRequests();
 			await form.locator(byTestId('credential-save-button')).click();
 			await form.getByText('Couldn’t connect with these settings').waitFor();
@@ -288,13 +321,17 @@ describeInChromium('the n8n editor in Chromium', () => {
 				scheduledBatch.payoutNode,
 				scheduledBatch.acceptedNode,
 			);
-			const refused = await itemsOnConnection(
+			const failed = await itemsOnConnection(
 				scheduledBatch.payoutNode,
+				scheduledBatch.notPaidCheckNode,
+			);
+			const refused = await itemsOnConnection(
+				scheduledBatch.notPaidCheckNode,
 				scheduledBatch.refusedNode,
 			);
 			const rows = readFileSync(PAYOUTS_CSV, 'utf8').trim().split('\n').length - 1;
 			expect(accepted).toBe(harness.sandbox.payouts().length);
-			expect(accepted + refused).toBe(rows);
+			expect(accepted + failed).toBe(rows);
 			expect(refused).toBe(1);
 			expect(await itemsOnConnection('When clicking ‘Execute workflow’', 'Read payouts.csv')).toBe(
 				1,

@@ -33,7 +33,7 @@ interface NodeTypeDescription {
 }
 
 const ALLOWED_IN_TARBALL =
-	/^package\/(dist\/(nodes|credentials|icons)\/.+|README\.md|LICENSE|package\.json)$/;
+	/^package\/(dist\/(nodes|credentials|icons)\/.+|README(\.ru)?\.md|LICENSE|package\.json)$/;
 /** What a clean n8n 2.8.4 start on a fresh user folder logs at warn level, package or not. */
 const KNOWN_N8N_WARNINGS = [/Migrations in progress/, /Failed to start Python task runner/];
 
@@ -81,11 +81,16 @@ afterAll(async () => {
 	n8n?.remove();
 });
 
-test('the tarball holds only the built nodes, credentials and icons, README.md, LICENSE and package.json', () => {
+test('the tarball holds only the built nodes, credentials and icons, README.md (and README.ru.md), LICENSE and package.json', () => {
 	const outsiders = tarballEntries.filter((entry) => !ALLOWED_IN_TARBALL.test(entry));
 	expect(outsiders).toEqual([]);
 	expect(tarballEntries).toEqual(
-		expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE']),
+		expect.arrayContaining([
+			'package/package.json',
+			'package/README.md',
+			'package/README.ru.md',
+			'package/LICENSE',
+		]),
 	);
 	const { n8n: declared } = manifestIn(installedDir);
 	for (const builtFile of [...declared.nodes, ...declared.credentials]) {

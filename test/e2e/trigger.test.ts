@@ -205,7 +205,7 @@ describeWithQueueServices('AliKassa Trigger in a real n8n', () => {
 		await server?.stop();
 		await harness?.close();
 		if (claimsDatabase) await dropDatabase(claimsDatabase);
-	});
+	}, 60_000);
 
 	test('the payouts made through n8n carry the Production URL as notification_endpoint_url', () => {
 		expect(harness.payout('e2e-notify-paid').notificationUrl).toBe(exampleUrl);
