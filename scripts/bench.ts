@@ -1,15 +1,18 @@
 /**
  * `npm run bench`: how fast the AliKassa Payout node signs and sends payouts inside n8n's engine,
  * compared with AliKassa's PHP sample and with the seed's one-request-at-a-time way, and what
- * faults and a 10 000-item batch do to it. Prints tables and PASS/MISS per target; it exits 0
+ * faults and a 10 000-item batch do to it; then the same batch in a real n8n beside a bare
+ * client, and its connections over HTTPS. Prints tables and PASS/MISS per target; it exits 0
  * unless it crashes, because figures vary from machine to machine.
  *
- *   node dist-dev/scripts/bench.js [--quick] [--only signing|throughput|faults|memory]
+ *   node dist-dev/scripts/bench.js [--quick]
+ *        [--only signing|throughput|faults|memory|n8n|connections]
+ *        [--cpu-prof]   (profiles the real n8n runs: where their CPU went)
  */
 // n8n-core writes into N8N_USER_FOLDER: this points it at a throwaway folder before it loads.
 import { ENGINE_USER_FOLDER } from './engineEnv';
 
-import { readFileSync, rmSync } from 'fs';
+import { mkdirSync, readFileSync, rmSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
@@ -739,15 +742,27 @@ async function benchMemory(scale: Scale): Promise<TargetResult[]> {
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────────────
 
-const USAGE = `Usage: node dist-dev/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}]`;
+const USAGE = `Usage: node dist-dev/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}] [--cpu-prof]`;
+/** Where --cpu-prof leaves the profiles of the real n8n runs (git ignores .n8n-runs). */
+const PROFILE_DIR = join(REPO_ROOT, '.n8n-runs', 'cpu-prof');
 
 /** A mistake on the command line: its message and the usage say all, a stack would not help. */
 class UsageError extends Error {}
 
-function readArguments(): { scale: Scale; sections: readonly Section[] } {
-	let values: { quick?: boolean; only?: string };
+function readArguments(): {
+	scale: Scale;
+	sections: readonly Section[];
+	profileDir: string | undefined;
+} {
+	let values: { quick?: boolean; only?: string; 'cpu-prof'?: boolean };
 	try {
-		({ values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } }));
+		({ values } = parseArgs({
+			options: {
+				quick: { type: 'boolean' },
+				only: { type: 'string' },
+				'cpu-prof': { type: 'boolean' },
+			},
+		}));
 	} catch (error) {
 		throw new UsageError((error as Error).message);
 	}
@@ -757,11 +772,16 @@ function readArguments(): { scale: Scale; sections: readonly Section[] } {
 	return {
 		scale: values.quick ? QUICK : FULL,
 		sections: values.only === undefined ? SECTIONS : [values.only as Section],
+		profileDir: values['cpu-prof'] ? PROFILE_DIR : undefined,
 	};
 }
 
 async function main(): Promise<void> {
-	const { scale, sections } = readArguments();
+	const { scale, sections, profileDir } = readArguments();
+	if (profileDir !== undefined) {
+		rmSync(profileDir, { recursive: true, force: true });
+		mkdirSync(profileDir, { recursive: true });
+	}
 	print(`AliKassa Payout node benchmark${scale === QUICK ? ' (--quick: smaller runs)' : ''}`);
 	print(`Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores`);
 	print();
@@ -772,7 +792,9 @@ async function main(): Promise<void> {
 		if (sections.includes('throughput')) results.push(...(await benchThroughput(scale)));
 		if (sections.includes('faults')) results.push(...(await benchFaults(scale)));
 		if (sections.includes('memory')) results.push(...(await benchMemory(scale)));
-		if (sections.includes('n8n')) results.push(...(await benchRealN8n(scale.n8nPayouts)));
+		if (sections.includes('n8n')) {
+			results.push(...(await benchRealN8n(scale.n8nPayouts, profileDir)));
+		}
 		if (sections.includes('connections')) {
 			results.push(...(await benchConnections(scale.n8nPayouts, TARGET_CONCURRENCY)));
 		}
