@@ -11,6 +11,8 @@ import { signedBodyOf, type PayoutRow } from './benchRows';
 
 export interface BareRun {
 	wallMs: number;
+	/** CPU time of this process (the client) during the run */
+	cpuMs: number;
 	/** requests answered HTTP 200 */
 	created: number;
 }
@@ -61,9 +63,11 @@ export async function sendBare({
 		}
 	};
 	const started = performance.now();
+	const cpuBefore = process.cpuUsage();
 	try {
 		await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, lane));
-		return { wallMs: performance.now() - started, created };
+		const cpu = process.cpuUsage(cpuBefore);
+		return { wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, created };
 	} finally {
 		agent.destroy();
 	}

@@ -1,15 +1,18 @@
 /**
  * `npm run bench`: how fast the AliKassa Payout node signs and sends payouts inside n8n's engine,
  * compared with AliKassa's PHP sample and with the seed's one-request-at-a-time way, and what
- * faults and a 10 000-item batch do to it. Prints tables and PASS/MISS per target; it exits 0
+ * faults and a 10 000-item batch do to it; then the same batch in a real n8n beside a bare
+ * client, and its connections over HTTPS. Prints tables and PASS/MISS per target; it exits 0
  * unless it crashes, because figures vary from machine to machine.
  *
- *   node dist-dev/scripts/bench.js [--quick] [--only signing|throughput|faults|memory]
+ *   node dist-dev/scripts/bench.js [--quick]
+ *        [--only signing|throughput|faults|memory|n8n|connections]
+ *        [--cpu-prof]   (profiles the real n8n runs: where their CPU went)
  */
 // n8n-core writes into N8N_USER_FOLDER: this points it at a throwaway folder before it loads.
 import { ENGINE_USER_FOLDER } from './engineEnv';
 
-import { readFileSync, rmSync } from 'fs';
+import { mkdirSync, readFileSync, rmSync } from 'fs';
 import { cpus } from 'os';
 import { join } from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
@@ -28,18 +31,9 @@ import {
 } from '../nodes/AliKassa/core/signer';
 import { FAULT_KINDS } from '../sandbox/faults';
 import { SANDBOX_ACCOUNT_ID, type FaultKind } from '../sandbox/server';
-import {
-	runPayoutNode,
-	stopEngineTimers,
-	type OnError,
-	type PayoutNodeRun,
-} from './engine';
+import { runPayoutNode, stopEngineTimers, type OnError, type PayoutNodeRun } from './engine';
 import { phpAvailable, runPhpJson } from './php';
-import {
-	SANDBOX_PASSWORD,
-	SANDBOX_PRIVATE_KEY,
-	sandboxCredentials,
-} from './sandboxCredentials';
+import { SANDBOX_PASSWORD, SANDBOX_PRIVATE_KEY, sandboxCredentials } from './sandboxCredentials';
 import {
 	formatMb,
 	formatMs,
@@ -55,7 +49,7 @@ import {
 import { benchConnections, benchRealN8n } from './benchN8n';
 import { payoutRows, signedBodyOf, type PayoutRow } from './benchRows';
 import { REPO_ROOT } from './n8n';
-import { orderIdOf, SandboxProcess } from './sandboxProcess';
+import { SandboxProcess } from './sandboxProcess';
 
 const SECTIONS = ['signing', 'throughput', 'faults', 'memory', 'n8n', 'connections'] as const;
 type Section = (typeof SECTIONS)[number];
@@ -66,6 +60,7 @@ interface Scale {
 	signingSeconds: number;
 	throughputPayouts: number;
 	faultPayouts: number;
+	faultPayoutsPerKind: number;
 	memoryPayouts: number;
 	/** through a real n8n, beside the bare client */
 	n8nPayouts: number;
@@ -75,6 +70,7 @@ const FULL: Scale = {
 	signingSeconds: 2,
 	throughputPayouts: 1000,
 	faultPayouts: 1000,
+	faultPayoutsPerKind: 300,
 	memoryPayouts: 10_000,
 	n8nPayouts: 1000,
 };
@@ -82,6 +78,7 @@ const QUICK: Scale = {
 	signingSeconds: 0.5,
 	throughputPayouts: 200,
 	faultPayouts: 300,
+	faultPayoutsPerKind: 100,
 	memoryPayouts: 2000,
 	n8nPayouts: 200,
 };
@@ -90,6 +87,8 @@ const LATENCY_MS = 50;
 const CONCURRENCIES = [1, 10, 50];
 const TARGET_CONCURRENCY = 10;
 const FAULT_RATE = 0.1;
+/** One kind at a time strikes more often, so that the rarer paths (gave up, lookups that fail) show. */
+const SINGLE_KIND_FAULT_RATE = 0.3;
 const FAULT_SEED = 20_240_601;
 const FAULT_TIMEOUT_SECONDS = 2;
 const WARM_UP_PAYOUTS = 50;
@@ -208,16 +207,6 @@ function pairedIndex(item: INodeExecutionData): number | undefined {
 	if (typeof paired === 'number') return paired;
 	if (Array.isArray(paired)) return paired.length === 1 ? paired[0].item : undefined;
 	return paired?.item;
-}
-
-/** Input items that did not get exactly one output item pointing back at them. */
-function lostItems(inputCount: number, run: PayoutNodeRun): number {
-	const outputsPerItem = new Array<number>(inputCount).fill(0);
-	for (const item of [...run.output, ...run.errorOutput]) {
-		const index = pairedIndex(item);
-		if (index !== undefined && index >= 0 && index < inputCount) outputsPerItem[index]++;
-	}
-	return outputsPerItem.filter((count) => count !== 1).length;
 }
 
 function failOnWorkflowError(what: string, run: PayoutNodeRun): void {
@@ -470,113 +459,222 @@ async function benchThroughput(scale: Scale): Promise<TargetResult[]> {
 
 // ─── 3. Faults ──────────────────────────────────────────────────────────────────────────────────
 
-interface SandboxTally {
-	/** payouts beyond the first for one order_id */
-	duplicates: number;
-	/** v1/payout requests with an order_id sent before: re-sends after an unknown outcome */
-	resentCreates: number;
-	payoutOrderIds: Set<string>;
-	faultsDealt: Map<string, number>;
-}
+/** The first words of every Create Payout error say what happened to the money. */
+const NOT_PAID = /^Not paid\b/;
+const OUTCOME_UNKNOWN = /^Outcome unknown\b/;
 
-const countInto = (counts: Map<string, number>, key: string) =>
-	counts.set(key, (counts.get(key) ?? 0) + 1);
+/**
+ * What the node's output says about one row, held against the sandbox's ledger: "truthful" when
+ * they agree (a success with the id the sandbox has for the order_id; "Not paid" when the sandbox
+ * has no such payout); "unknown" for an honest "Outcome unknown"; anything else is "untruthful".
+ */
+type RowVerdict = 'truthful' | 'unknown' | 'untruthful';
 
-async function tallySandbox(sandbox: SandboxProcess): Promise<SandboxTally> {
-	const payoutsPerOrder = new Map<string, number>();
-	for (const payout of await sandbox.payouts()) countInto(payoutsPerOrder, payout.orderId);
-	const sentOrderIds = new Set<string>();
-	const faultsDealt = new Map<string, number>();
-	let resentCreates = 0;
-	for (const request of await sandbox.requests()) {
-		if (request.fault) countInto(faultsDealt, request.fault);
-		const orderId = request.path === '/v1/payout' ? orderIdOf(request) : undefined;
-		if (orderId === undefined) continue;
-		if (sentOrderIds.has(orderId)) resentCreates++;
-		sentOrderIds.add(orderId);
+function verdictOf(item: INodeExecutionData, payoutIds: readonly number[]): RowVerdict {
+	if (item.json.error === undefined) {
+		return payoutIds.length === 1 && item.json.id === payoutIds[0] ? 'truthful' : 'untruthful';
 	}
-	const duplicates = [...payoutsPerOrder.values()].reduce((sum, payouts) => sum + payouts - 1, 0);
-	return {
-		duplicates,
-		resentCreates,
-		payoutOrderIds: new Set(payoutsPerOrder.keys()),
-		faultsDealt,
-	};
+	const message = String(item.json.error);
+	if (OUTCOME_UNKNOWN.test(message)) return 'unknown';
+	return NOT_PAID.test(message) && payoutIds.length === 0 ? 'truthful' : 'untruthful';
 }
 
-async function benchFaults(scale: Scale): Promise<TargetResult[]> {
-	const count = scale.faultPayouts;
-	const rows = payoutRows(count, 'faults');
-	const settings: SandboxSettings = {
-		latencyMs: LATENCY_MS,
-		faultRate: FAULT_RATE,
-		faultKinds: FAULT_KINDS,
-		seed: FAULT_SEED,
-	};
-	const { measured, tally } = await withSandbox(settings, async (sandbox) => {
+interface FaultRun {
+	label: string;
+	rows: number;
+	faultsDealt: number;
+	paidOnce: number;
+	notPaid: number;
+	/** order_ids with more than one payout at the sandbox */
+	paidTwice: number;
+	created: number;
+	recovered: number;
+	alreadyCreated: number;
+	verdicts: Map<RowVerdict, number>;
+	/** input rows without exactly one output item paired with them */
+	lost: number;
+	errorMessages: Map<string, number>;
+	wallMs: number;
+}
+
+function countInto<K>(counts: Map<K, number>, key: K, times = 1): void {
+	counts.set(key, (counts.get(key) ?? 0) + times);
+}
+
+/**
+ * An error message without what differs from row to row, so that alike ones count together, and
+ * without the advice every "Outcome unknown" message ends with.
+ */
+const messageShape = (message: string) =>
+	message
+		.replace(/"bench-[^"]*"/g, '"…"')
+		.replace(/\b\d{9,}\b/g, 'N')
+		.replace(/\. AliKassa may have taken it: .*$/, '. …');
+
+interface FaultScenario {
+	label: string;
+	kinds: readonly FaultKind[];
+	rate: number;
+	payouts: number;
+}
+
+async function runWithFaults({
+	label,
+	kinds,
+	rate,
+	payouts: count,
+}: FaultScenario): Promise<FaultRun> {
+	const rows = payoutRows(count, `faults-${label.split(',')[0]}`);
+	const settings = { latencyMs: LATENCY_MS, faultRate: rate, faultKinds: kinds, seed: FAULT_SEED };
+	const { measured, payouts, requests } = await withSandbox(settings, async (sandbox) => {
 		const measured = await measure(() =>
 			runNode(sandbox, rows, TARGET_CONCURRENCY, {
 				timeoutSeconds: FAULT_TIMEOUT_SECONDS,
 				onError: 'continueRegularOutput',
 			}),
 		);
-		return { measured, tally: await tallySandbox(sandbox) };
+		return { measured, payouts: await sandbox.payouts(), requests: await sandbox.requests() };
 	});
 	const run = measured.result;
-	failOnWorkflowError('faults', run);
-	const items = [...run.output, ...run.errorOutput];
-	const errors = items.filter((item) => item.json.error !== undefined);
-	const recovered = items.filter((item) => item.json.recovered === true).length;
-	const created = createdItems(run) - recovered;
-	const lost = lostItems(count, run);
-	const paidButReportedFailed = errors.filter((item) =>
-		tally.payoutOrderIds.has(rows[pairedIndex(item) ?? -1]?.order_id),
-	).length;
-	const reportedButMissing = items.filter(
-		(item) =>
-			item.json.error === undefined && !tally.payoutOrderIds.has(String(item.json.order_id)),
-	).length;
+	failOnWorkflowError(`faults (${label})`, run);
 
-	const faultsDealt = [...tally.faultsDealt].map(([kind, hits]) => `${kind} ${hits}`);
+	const payoutIds = new Map<string, number[]>();
+	for (const payout of payouts) {
+		payoutIds.set(payout.orderId, [...(payoutIds.get(payout.orderId) ?? []), payout.id]);
+	}
+	const itemsOfRow = rows.map((): INodeExecutionData[] => []);
+	for (const item of [...run.output, ...run.errorOutput]) {
+		itemsOfRow[pairedIndex(item) ?? -1]?.push(item);
+	}
+	const tally: FaultRun = {
+		label,
+		rows: rows.length,
+		faultsDealt: requests.filter((request) => request.fault !== null).length,
+		paidOnce: 0,
+		notPaid: 0,
+		paidTwice: 0,
+		created: 0,
+		recovered: 0,
+		alreadyCreated: 0,
+		verdicts: new Map(),
+		lost: 0,
+		errorMessages: new Map(),
+		wallMs: measured.wallMs,
+	};
+	rows.forEach((row, index) => {
+		const ids = payoutIds.get(row.order_id) ?? [];
+		if (ids.length === 0) tally.notPaid++;
+		else if (ids.length === 1) tally.paidOnce++;
+		else tally.paidTwice++;
+		const items = itemsOfRow[index];
+		if (items.length !== 1) {
+			tally.lost++;
+			return;
+		}
+		const [item] = items;
+		countInto(tally.verdicts, verdictOf(item, ids));
+		if (item.json.error !== undefined)
+			countInto(tally.errorMessages, messageShape(String(item.json.error)));
+		else if (item.json.alreadyCreated === true) tally.alreadyCreated++;
+		else if (item.json.recovered === true) tally.recovered++;
+		else tally.created++;
+	});
+	return tally;
+}
+
+async function benchFaults(scale: Scale): Promise<TargetResult[]> {
+	const scenarios: FaultScenario[] = [
+		...FAULT_KINDS.map((kind) => ({
+			label: kind,
+			kinds: [kind],
+			rate: SINGLE_KIND_FAULT_RATE,
+			payouts: scale.faultPayoutsPerKind,
+		})),
+		{
+			label: 'every kind, mixed',
+			kinds: FAULT_KINDS,
+			rate: FAULT_RATE,
+			payouts: scale.faultPayouts,
+		},
+	];
+	const runs: FaultRun[] = [];
+	for (const scenario of scenarios) runs.push(await runWithFaults(scenario));
+	const verdict = (run: FaultRun, kind: RowVerdict) => run.verdicts.get(kind) ?? 0;
 	printTable(
-		`3. ${count} payouts with ${FAULT_RATE * 100} % random faults of every kind` +
+		`3. Faults: ${scale.faultPayoutsPerKind} payouts with ${SINGLE_KIND_FAULT_RATE * 100} % of requests` +
+			` faulty per kind, ${scale.faultPayouts} with ${FAULT_RATE * 100} % of every kind mixed` +
 			` (seed ${FAULT_SEED}), concurrency ${TARGET_CONCURRENCY}, timeout ${FAULT_TIMEOUT_SECONDS} s`,
-		['outcome', 'count'],
 		[
-			['created', created],
-			['recovered (looked up by order_id after an unknown outcome)', recovered],
-			['error items', errors.length],
-			['lost items (not exactly one output item paired with them)', lost],
-			['duplicate payouts at the sandbox (same order_id created twice)', tally.duplicates],
-			['create requests re-sent for an order_id already sent (informational)', tally.resentCreates],
-			['error items whose payout the sandbox did create (informational)', paidButReportedFailed],
-			['success items without a payout at the sandbox (informational)', reportedButMissing],
-			['payouts at the sandbox', tally.payoutOrderIds.size],
+			'faults of kind',
+			'rows',
+			'faults',
+			'paid once',
+			'not paid',
+			'paid twice',
+			'created',
+			'recovered',
+			'already created',
+			'truthful',
+			'unknown',
+			'untruthful',
+			'lost',
+			'wall',
 		],
+		runs.map((run) => [
+			run.label,
+			run.rows,
+			run.faultsDealt,
+			run.paidOnce,
+			run.notPaid,
+			run.paidTwice,
+			run.created,
+			run.recovered,
+			run.alreadyCreated,
+			verdict(run, 'truthful'),
+			verdict(run, 'unknown'),
+			verdict(run, 'untruthful'),
+			run.lost,
+			formatSeconds(run.wallMs),
+		]),
 		[
-			`Faults the sandbox dealt: ${faultsDealt.join(', ') || 'none'}.`,
-			`Wall ${formatSeconds(measured.wallMs)}, peak RSS ${formatMb(measured.peakRssBytes)},` +
-				` worst loop delay ${formatMs(measured.loopDelayMs)}.`,
+			'Rows and the sandbox\'s ledger: "paid once", "not paid", "paid twice" count its payouts per order_id.',
+			'The node\'s output per row: "created"; "recovered" (found by order_id after an unknown outcome);',
+			'"already created" (AliKassa had the order_id, the same payout); the rest are error items.',
+			'"truthful": the output agrees with the ledger (a success with the id the sandbox has, or',
+			'"Not paid" when it has no such payout); "unknown": "Outcome unknown", honest but unresolved;',
+			'"untruthful": anything else. Faults strike before or after the sandbox processes a request,',
+			'half and half, on every endpoint (status lookups too); each kind runs in a fresh sandbox.',
 		],
 	);
-	if (errors.length > 0) {
-		const reasons = new Map<string, number>();
-		for (const item of errors) {
-			countInto(reasons, String(item.json.error).replace(/Order ID "[^"]*": /, ''));
-		}
+	const errorMessages = new Map<string, number>();
+	for (const run of runs) {
+		for (const [message, times] of run.errorMessages) countInto(errorMessages, message, times);
+	}
+	if (errorMessages.size > 0) {
 		printTable(
-			'   Error items by message',
+			'   Error items by message (all runs)',
 			['message', 'count'],
-			[...reasons].sort((a, b) => b[1] - a[1]),
+			[...errorMessages].sort((a, b) => b[1] - a[1]),
 		);
 	}
+	const total = (pick: (run: FaultRun) => number) => runs.reduce((sum, run) => sum + pick(run), 0);
+	const rows = total((run) => run.rows);
+	const paidTwice = total((run) => run.paidTwice);
+	const lost = total((run) => run.lost);
+	const untruthful = total((run) => verdict(run, 'untruthful'));
+	const unknown = total((run) => verdict(run, 'unknown'));
 	return [
 		{
-			target: '0 duplicate payouts under faults',
-			measured: String(tally.duplicates),
-			pass: tally.duplicates === 0,
+			target: `0 payouts made twice under faults (${rows} rows)`,
+			measured: String(paidTwice),
+			pass: paidTwice === 0,
 		},
 		{ target: '0 lost items under faults', measured: String(lost), pass: lost === 0 },
+		{
+			target: 'every row\'s output agrees with the ledger or says "Outcome unknown"',
+			measured: `${untruthful} untruthful, ${unknown} unknown of ${rows}`,
+			pass: untruthful === 0,
+		},
 	];
 }
 
@@ -619,10 +717,7 @@ async function benchMemory(scale: Scale): Promise<TargetResult[]> {
 			['heap used before → after', `${formatMb(before.heapUsed)} → ${formatMb(retained.heapUsed)}`],
 			['worst loop delay', formatMs(measured.loopDelayMs)],
 		],
-		[
-			'"after" holds the run\'s result, as n8n does until the execution is saved, and the test',
-			`harness's copy of every signed request (${measured.result.authenticatedRequests.length}).`,
-		],
+		['"after" holds the run\'s result, as n8n does until the execution is saved.'],
 	);
 	return [
 		{
@@ -635,15 +730,27 @@ async function benchMemory(scale: Scale): Promise<TargetResult[]> {
 
 // ─── main ───────────────────────────────────────────────────────────────────────────────────────
 
-const USAGE = `Usage: node dist-dev/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}]`;
+const USAGE = `Usage: node dist-dev/scripts/bench.js [--quick] [--only ${SECTIONS.join('|')}] [--cpu-prof]`;
+/** Where --cpu-prof leaves the profiles of the real n8n runs (git ignores .n8n-runs). */
+const PROFILE_DIR = join(REPO_ROOT, '.n8n-runs', 'cpu-prof');
 
 /** A mistake on the command line: its message and the usage say all, a stack would not help. */
 class UsageError extends Error {}
 
-function readArguments(): { scale: Scale; sections: readonly Section[] } {
-	let values: { quick?: boolean; only?: string };
+function readArguments(): {
+	scale: Scale;
+	sections: readonly Section[];
+	profileDir: string | undefined;
+} {
+	let values: { quick?: boolean; only?: string; 'cpu-prof'?: boolean };
 	try {
-		({ values } = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' } } }));
+		({ values } = parseArgs({
+			options: {
+				quick: { type: 'boolean' },
+				only: { type: 'string' },
+				'cpu-prof': { type: 'boolean' },
+			},
+		}));
 	} catch (error) {
 		throw new UsageError((error as Error).message);
 	}
@@ -653,11 +760,16 @@ function readArguments(): { scale: Scale; sections: readonly Section[] } {
 	return {
 		scale: values.quick ? QUICK : FULL,
 		sections: values.only === undefined ? SECTIONS : [values.only as Section],
+		profileDir: values['cpu-prof'] ? PROFILE_DIR : undefined,
 	};
 }
 
 async function main(): Promise<void> {
-	const { scale, sections } = readArguments();
+	const { scale, sections, profileDir } = readArguments();
+	if (profileDir !== undefined) {
+		rmSync(profileDir, { recursive: true, force: true });
+		mkdirSync(profileDir, { recursive: true });
+	}
 	print(`AliKassa Payout node benchmark${scale === QUICK ? ' (--quick: smaller runs)' : ''}`);
 	print(`Node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} cores`);
 	print();
@@ -668,7 +780,9 @@ async function main(): Promise<void> {
 		if (sections.includes('throughput')) results.push(...(await benchThroughput(scale)));
 		if (sections.includes('faults')) results.push(...(await benchFaults(scale)));
 		if (sections.includes('memory')) results.push(...(await benchMemory(scale)));
-		if (sections.includes('n8n')) results.push(...(await benchRealN8n(scale.n8nPayouts)));
+		if (sections.includes('n8n')) {
+			results.push(...(await benchRealN8n(scale.n8nPayouts, profileDir)));
+		}
 		if (sections.includes('connections')) {
 			results.push(...(await benchConnections(scale.n8nPayouts, TARGET_CONCURRENCY)));
 		}

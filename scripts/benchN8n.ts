@@ -3,14 +3,16 @@
  * installed the way n8n's Community Nodes installer does, beside a bare keep-alive client
  * sending the same signed requests to the same sandbox in the same run.
  */
-import { readFileSync, rmSync, writeFileSync, mkdtempSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 
 import { sandboxCaFile, type ConnectionCounts } from '../sandbox/server';
 import { sendBare, type BareRun } from './bareClient';
+import { profileBreakdown, type ProfileBreakdown } from './cpuProfile';
 import {
+	formatMs,
 	formatNumber,
 	formatRatio,
 	formatSeconds,
@@ -31,10 +33,14 @@ import {
 import { SandboxProcess } from './sandboxProcess';
 
 const BATCH = EXAMPLES.scheduledBatch;
+/** The payout node's operations, as a profile names their built files */
+const NODE_ACTIONS_URL = 'nodes/AliKassa/actions/';
 /** Payouts stay `wait` past the end of the run, so the sandbox's timers do no work meanwhile. */
 const FINAL_AFTER_MS = 3_600_000;
 
 export const N8N_LATENCY_MS = 50;
+/** Runs of each side per concurrency for the ratio; the fastest of each counts. */
+const RATIO_ROUNDS = 2;
 export const CONNECTIONS_LATENCY_MS = 20;
 const LIMITS = {
 	/** n8n's time over the bare client's, per concurrency */
@@ -52,10 +58,30 @@ interface N8nRun {
 	nodeMs: number;
 	/** the whole `n8n execute`, start-up and import of the run data included */
 	processMs: number;
+	/** CPU time of the whole `n8n execute` (its task runner included) */
+	cpuMs: number;
+}
+
+/**
+ * CPU time of the children this process has waited for, from /proc/self/stat (cutime and
+ * cstime, in clock ticks of 10 ms); NaN where there is no /proc.
+ */
+function reapedChildrenCpuMs(): number {
+	try {
+		const fields = readFileSync('/proc/self/stat', 'utf8')
+			.replace(/^.*\) /, '')
+			.split(' ');
+		// after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
+		return (Number(fields[13]) + Number(fields[14])) * 10;
+	} catch {
+		return NaN;
+	}
 }
 
 interface Side {
 	n8n: N8nRun;
+	/** where n8n's CPU went during the node's run, with --cpu-prof */
+	profile?: ProfileBreakdown;
 	bare: BareRun;
 	/** accepted by the sandbox during each run */
 	n8nConnections: ConnectionCounts;
@@ -78,7 +104,15 @@ export function batchWorkflow(sandboxUrl: string, csvPath: string, concurrency: 
 	const payoutNode = workflow.nodes.find((node) => node.name === BATCH.payoutNode);
 	if (payoutNode === undefined) throw new Error(`${BATCH.file} has no "${BATCH.payoutNode}"`);
 	payoutNode.parameters.options = { concurrency };
-	return { ...workflow, id: `benchBatchC${concurrency}`, name: `bench c${concurrency}` };
+	return { ...workflow, id: batchWorkflowId(concurrency), name: `bench c${concurrency}` };
+}
+
+const batchWorkflowId = (concurrency: number) => `benchBatchC${concurrency}`;
+
+interface SideBySide {
+	sides: Map<number, Side>;
+	/** CPU of an `n8n execute` of the same workflow on one row */
+	startUpCpuMs: number;
 }
 
 interface Setting {
@@ -86,15 +120,27 @@ interface Setting {
 	tls: boolean;
 	concurrencies: readonly number[];
 	count: number;
-	/** Node.js options for the n8n processes, e.g. --cpu-prof */
-	nodeArgs?: string[];
+	/** Profiles every `n8n execute` into this folder (node --cpu-prof). */
+	profileDir?: string;
+	/** runs of each side per concurrency; the fastest counts */
+	rounds: number;
+}
+
+/** The profile `n8n execute` wrote last: the execution's, as the imports ran before it. */
+function newestProfile(dir: string): string {
+	const files = readdirSync(dir)
+		.filter((name) => name.endsWith('.cpuprofile'))
+		.map((name) => join(dir, name))
+		.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+	if (files.length === 0) throw new Error(`n8n wrote no CPU profile into ${dir}`);
+	return files[0];
 }
 
 /**
  * For each concurrency, on one sandbox: the bare client, then n8n, each after a sandbox reset,
  * so both send the very same order_ids and signed bodies.
  */
-async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
+async function runSideBySide(setting: Setting): Promise<SideBySide> {
 	await ensureN8nInstalled();
 	const pkg = await preparePackage();
 	const sandbox = await SandboxProcess.start({
@@ -109,7 +155,10 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 		env: {
 			...(ca && { NODE_EXTRA_CA_CERTS: ca }),
 		},
-		nodeArgs: setting.nodeArgs,
+		nodeArgs:
+			setting.profileDir === undefined
+				? []
+				: ['--cpu-prof', `--cpu-prof-dir=${setting.profileDir}`],
 	});
 	try {
 		const rows: PayoutRow[] = payoutRows(setting.count, 'n8n');
@@ -117,9 +166,16 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 		writeFileSync(csvPath, payoutCsv(rows));
 		const credential = sandboxCredential(sandbox.url);
 		await userFolder.importCredentials([credential]);
-		await userFolder.importWorkflows(
-			setting.concurrencies.map((concurrency) => batchWorkflow(sandbox.url, csvPath, concurrency)),
-		);
+		// One payout: n8n's CPU for start-up and everything but the batch, taken off the others.
+		const oneRowCsv = join(dataDir, 'one-row.csv');
+		writeFileSync(oneRowCsv, payoutCsv(payoutRows(1, 'start-up')));
+		const startUpWorkflow = { ...batchWorkflow(sandbox.url, oneRowCsv, 1), id: 'benchStartUp' };
+		await userFolder.importWorkflows([
+			startUpWorkflow,
+			...setting.concurrencies.map((concurrency) =>
+				batchWorkflow(sandbox.url, csvPath, concurrency),
+			),
+		]);
 		const bareOptions = {
 			credential: credential.data,
 			ca: ca === undefined ? undefined : readFileSync(ca),
@@ -127,34 +183,60 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 		// Warms up this process's JIT and TLS before the first measured run.
 		await sendBare({ ...bareOptions, rows: payoutRows(50, 'warm-up'), concurrency: 10 });
 
-		const sides = new Map<number, Side>();
-		for (const concurrency of setting.concurrencies) {
-			await sandbox.reset();
-			const bare = await sendBare({ ...bareOptions, rows, concurrency });
-			const bareConnections = await sandbox.connections();
+		const runN8n = async (workflowId: string): Promise<Omit<Side, 'bare' | 'bareConnections'>> => {
 			await sandbox.reset();
 			const started = performance.now();
-			const execution = await userFolder.execute(`benchBatchC${concurrency}`);
+			const cpuBefore = reapedChildrenCpuMs();
+			const execution = await userFolder.execute(workflowId);
+			const cpuMs = reapedChildrenCpuMs() - cpuBefore;
 			const processMs = performance.now() - started;
 			if (execution.failed) {
 				throw new Error(
 					`n8n execute failed: ${execution.run.data.resultData.error?.message ?? execution.output}`,
 				);
 			}
-			const n8n: N8nRun = {
-				created: nodeItems(execution.run, BATCH.payoutNode, 0).length,
-				refused: nodeItems(execution.run, BATCH.payoutNode, 1).length,
-				nodeMs: nodeExecutionMs(execution.run),
-				processMs,
-			};
-			sides.set(concurrency, {
-				n8n,
-				bare,
-				bareConnections,
+			return {
+				n8n: {
+					created: nodeItems(execution.run, BATCH.payoutNode, 0).length,
+					refused: nodeItems(execution.run, BATCH.payoutNode, 1).length,
+					nodeMs: nodeExecutionMs(execution.run),
+					processMs,
+					cpuMs,
+				},
+				profile:
+					setting.profileDir === undefined
+						? undefined
+						: profileBreakdown(newestProfile(setting.profileDir), NODE_ACTIONS_URL),
 				n8nConnections: await sandbox.connections(),
+			};
+		};
+		const runBare = async (
+			concurrency: number,
+		): Promise<Pick<Side, 'bare' | 'bareConnections'>> => {
+			await sandbox.reset();
+			const bare = await sendBare({ ...bareOptions, rows, concurrency });
+			return { bare, bareConnections: await sandbox.connections() };
+		};
+
+		const startUpCpuMs = (await runN8n(startUpWorkflow.id)).n8n.cpuMs;
+		const sides = new Map<number, Side>();
+		for (const concurrency of setting.concurrencies) {
+			// Other processes share the cores: each side runs ROUNDS times, alternating, and its
+			// fastest run counts.
+			const bareRuns: Array<Pick<Side, 'bare' | 'bareConnections'>> = [];
+			const n8nRuns: Array<Omit<Side, 'bare' | 'bareConnections'>> = [];
+			for (let round = 0; round < setting.rounds; round++) {
+				bareRuns.push(await runBare(concurrency));
+				n8nRuns.push(await runN8n(batchWorkflowId(concurrency)));
+			}
+			const fastest = <T>(runs: T[], ms: (run: T) => number) =>
+				runs.reduce((best, run) => (ms(run) < ms(best) ? run : best));
+			sides.set(concurrency, {
+				...fastest(bareRuns, (run) => run.bare.wallMs),
+				...fastest(n8nRuns, (run) => run.n8n.nodeMs),
 			});
 		}
-		return sides;
+		return { sides, startUpCpuMs };
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
@@ -164,29 +246,51 @@ async function runSideBySide(setting: Setting): Promise<Map<number, Side>> {
 
 const created = (made: number, count: number) => `${made}/${count}`;
 
-export async function benchRealN8n(count: number, nodeArgs?: string[]): Promise<TargetResult[]> {
+function printProfile(profile: ProfileBreakdown, count: number, concurrency: number): void {
+	printTable(
+		`   Where n8n's CPU went while the node ran (concurrency ${concurrency}, ${formatSeconds(profile.windowMs)} of samples)`,
+		['activity', 'CPU', 'per payout', 'share'],
+		profile.activities.map(({ label, ms }) => [
+			label,
+			formatMs(ms),
+			formatMs(ms / count),
+			`${((100 * ms) / profile.windowMs).toFixed(1)} %`,
+		]),
+		['Each sample goes to the innermost frame that names an activity (scripts/cpuProfile.ts).'],
+	);
+}
+
+/**
+ * With `profileDir`, n8n runs under --cpu-prof (slower: its times are then not comparable) and
+ * a table per concurrency says where its CPU went while the node ran.
+ */
+export async function benchRealN8n(count: number, profileDir?: string): Promise<TargetResult[]> {
 	const concurrencies = [...LIMITS.overBare.keys()];
-	const sides = await runSideBySide({
+	const { sides, startUpCpuMs } = await runSideBySide({
 		latencyMs: N8N_LATENCY_MS,
 		tls: false,
 		concurrencies,
 		count,
-		nodeArgs,
+		profileDir,
+		rounds: RATIO_ROUNDS,
 	});
 	const rows: Cell[][] = [];
 	const targets: TargetResult[] = [];
 	for (const [concurrency, { n8n, bare }] of sides) {
 		const idealMs = (count * N8N_LATENCY_MS) / concurrency;
 		const ratio = n8n.nodeMs / bare.wallMs;
+		const n8nCpuPerPayout = (n8n.cpuMs - startUpCpuMs) / count;
+		const bareCpuPerPayout = bare.cpuMs / count;
 		rows.push([
 			`concurrency ${concurrency}`,
-			created(n8n.created, count),
+			`${n8n.created}, ${bare.created}`,
 			formatSeconds(n8n.nodeMs),
-			created(bare.created, count),
 			formatSeconds(bare.wallMs),
 			formatRatio(ratio),
-			formatSeconds(idealMs),
 			formatRatio(n8n.nodeMs / idealMs),
+			formatMs(n8nCpuPerPayout),
+			formatMs(bareCpuPerPayout),
+			formatRatio(n8nCpuPerPayout / bareCpuPerPayout),
 			formatSeconds(n8n.processMs),
 		]);
 		const limit = LIMITS.overBare.get(concurrency) as number;
@@ -201,22 +305,33 @@ export async function benchRealN8n(count: number, nodeArgs?: string[]): Promise<
 			` sandbox latency ${N8N_LATENCY_MS} ms`,
 		[
 			'run',
-			'n8n created',
+			'created: n8n, bare',
 			'n8n node time',
-			'bare created',
 			'bare client',
 			'n8n÷bare',
-			'ideal',
 			'n8n÷ideal',
+			'CPU/payout n8n',
+			'CPU/payout bare',
+			'CPU n8n÷bare',
 			'n8n execute, whole',
 		],
 		rows,
 		[
 			"n8n node time: the Create Payouts node's executionTime in the run data (n8n's own clock).",
 			'bare client: Node http, keep-alive, native signing, the same signed bodies, one after a reset.',
+			`Each side ran ${RATIO_ROUNDS} times per concurrency, alternating; the fastest run of each is shown.`,
+			`ideal = payouts × ${N8N_LATENCY_MS} ms ÷ concurrency.`,
+			'CPU/payout n8n: CPU of the whole n8n execute less that of a one-row run of the same',
+			`workflow (${formatSeconds(startUpCpuMs)}: start-up), per payout; bare: the client's CPU.`,
 			'"n8n execute, whole": the process from start to exit (start-up, CSV, run data output).',
+			...(profileDir === undefined
+				? []
+				: [`Profiled with --cpu-prof (profiles in ${profileDir}): times are inflated.`]),
 		],
 	);
+	for (const [concurrency, { profile }] of sides) {
+		if (profile !== undefined) printProfile(profile, count, concurrency);
+	}
 	return targets;
 }
 
@@ -230,8 +345,9 @@ export async function benchConnections(
 			tls: true,
 			concurrencies: [concurrency],
 			count,
+			rounds: 1,
 		})
-	).get(concurrency) as Side;
+	).sides.get(concurrency) as Side;
 	const row = (client: string, made: number, wallMs: number, counts: ConnectionCounts): Cell[] => [
 		client,
 		created(made, count),

@@ -1,18 +1,17 @@
 /**
  * `npm run demo`: installs n8n on first use, installs this package into it like a user would,
  * runs examples/scheduled-batch-payouts.json headless against the local AliKassa sandbox, prints
- * what happened to every row and checks it against what the sandbox received.
+ * what happened to every row and checks it against what the sandbox received. Then it fixes the
+ * refused row and runs the batch again, as a person would after a stop or a crash: only the unpaid
+ * rows are paid, the others come back already created, nothing is paid twice.
  */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+
 import { DECIMAL_AMOUNT, centsOf, formatCents } from '../sandbox/money';
 import { PAYOUT_SERVICES, type RecordedRequest, type SandboxPayout } from '../sandbox/server';
-import {
-	EXAMPLES,
-	EXAMPLES_DIR,
-	loadExample,
-	PAYOUTS_CSV,
-	pointWorkflowAt,
-	sandboxCredential,
-} from './examples';
+import { EXAMPLES, loadExample, PAYOUTS_CSV, pointWorkflowAt, sandboxCredential } from './examples';
 import {
 	ensureN8nInstalled,
 	N8nUserFolder,
@@ -36,10 +35,18 @@ interface RowOutcome {
 	accepted: boolean;
 	id?: unknown;
 	paymentStatus?: unknown;
+	/** AliKassa had this order_id from an earlier run: the same payout, not paid again */
+	alreadyCreated?: boolean;
 	error?: string;
 }
 
+/** A failed row's message starts with these words only when nothing was paid. */
+const NOT_PAID = /^Not paid\b/;
+
 const print = (line = '') => process.stdout.write(`${line}\n`);
+
+/** The service a refused row gets when the demo fixes it. */
+const FIXED_SERVICE = 'payment_card_rub';
 
 /** The rows a correct run must get paid: a known service and an amount AliKassa accepts. */
 function shouldBePaid(row: CsvRow): boolean {
@@ -61,7 +68,12 @@ function outcomes(run: ExecutionRun): RowOutcome[] {
 	};
 	for (const item of nodeItems(run, BATCH.payoutNode, 0)) {
 		record(
-			{ accepted: true, id: item.json.id, paymentStatus: item.json.payment_status },
+			{
+				accepted: true,
+				id: item.json.id,
+				paymentStatus: item.json.payment_status,
+				alreadyCreated: item.json.alreadyCreated === true,
+			},
 			item.pairedItem?.item,
 		);
 	}
@@ -77,12 +89,12 @@ function outcomes(run: ExecutionRun): RowOutcome[] {
 
 function printTable(rows: RowOutcome[]): void {
 	const header = ['order_id', 'amount', 'service', 'AliKassa id', 'payment_status'];
-	const body = rows.map(({ row, accepted, id, paymentStatus, error }) => [
+	const body = rows.map(({ row, accepted, id, paymentStatus, alreadyCreated, error }) => [
 		row.order_id,
 		row.amount,
 		row.service,
 		accepted ? String(id) : '-',
-		accepted ? String(paymentStatus) : `FAILED: ${error}`,
+		accepted ? `${String(paymentStatus)}${alreadyCreated ? ' (already created)' : ''}` : `${error}`,
 	]);
 	const last = header.length - 1;
 	const widths = header.map((_, column) =>
@@ -106,22 +118,33 @@ function printTable(rows: RowOutcome[]): void {
 
 function printTotals(rows: RowOutcome[]): void {
 	const accepted = rows.filter((outcome) => outcome.accepted);
-	const acceptedCents = accepted.reduce((sum, { row }) => sum + centsOf(row.amount), 0);
+	const created = accepted.filter((outcome) => !outcome.alreadyCreated);
+	// Only "Not paid" is proof; any other failure leaves the money's fate open.
+	const notPaid = rows.filter(
+		(outcome) => !outcome.accepted && NOT_PAID.test(outcome.error ?? ''),
+	).length;
+	const createdCents = created.reduce((sum, { row }) => sum + centsOf(row.amount), 0);
 	print();
 	print(
-		`Sent: ${rows.length}   Accepted: ${accepted.length}   Failed: ${rows.length - accepted.length}   Total accepted: ${formatCents(acceptedCents)} RUB`,
+		`Rows: ${rows.length}   Created: ${created.length}   Already created: ${accepted.length - created.length}` +
+			`   Not paid: ${notPaid}   Outcome unknown: ${rows.length - accepted.length - notPaid}` +
+			`   Paid out by this run: ${formatCents(createdCents)} RUB`,
 	);
 }
 
-/** What the sandbox saw that contradicts the table; empty when all is well. */
+/**
+ * What the sandbox saw that contradicts the table; empty when all is well. `paidBefore`: the
+ * order_ids the sandbox had before this run, which must come out `alreadyCreated`.
+ */
 function crossCheck(
 	rows: RowOutcome[],
 	requests: RecordedRequest[],
 	payouts: SandboxPayout[],
+	paidBefore: ReadonlySet<string>,
 ): string[] {
 	const problems: string[] = [];
 	const payoutRequests = requests.filter((request) => request.path === '/v1/payout');
-	for (const { row, accepted, id } of rows) {
+	for (const { row, accepted, id, alreadyCreated, error } of rows) {
 		const sent = payoutRequests.filter((request) => orderIdOf(request) === row.order_id);
 		const paid = payouts.filter((payout) => payout.orderId === row.order_id);
 		if (sent.some((request) => !request.signatureValid)) {
@@ -129,10 +152,18 @@ function crossCheck(
 		}
 		if (!shouldBePaid(row)) {
 			if (accepted) problems.push(`${row.order_id}: should have failed, but was accepted`);
+			else if (!NOT_PAID.test(error ?? '')) {
+				problems.push(`${row.order_id}: was refused, but the message does not say "Not paid"`);
+			}
 			if (paid.length > 0) problems.push(`${row.order_id}: should not have been paid, but was`);
 			continue;
 		}
 		if (!accepted) problems.push(`${row.order_id}: should have been accepted, but failed`);
+		else if (alreadyCreated !== paidBefore.has(row.order_id)) {
+			problems.push(
+				`${row.order_id}: reported ${alreadyCreated ? 'already created' : 'created now'}, but it was ${paidBefore.has(row.order_id) ? 'paid by an earlier run' : 'not paid before'}`,
+			);
+		}
 		if (sent.filter((request) => request.status === 200).length !== 1) {
 			problems.push(
 				`${row.order_id}: expected one accepted request, the sandbox answered ${sent.map((request) => request.status).join(', ') || 'nothing'}`,
@@ -154,6 +185,62 @@ function crossCheck(
 	return problems;
 }
 
+/**
+ * Runs the batch once, prints every row and its totals, and checks them against the sandbox.
+ * Resolves with the problems found, or null when the workflow itself failed.
+ */
+async function runBatch(
+	userFolder: N8nUserFolder,
+	sandbox: SandboxProcess,
+): Promise<string[] | null> {
+	const paidBefore = new Set((await sandbox.payouts()).map((payout) => payout.orderId));
+	print();
+	const execution = await userFolder.execute(BATCH.id);
+	if (execution.failed) {
+		const error = execution.run.data.resultData.error;
+		print(
+			`The workflow failed: ${error?.message}${error?.description ? ` (${error.description})` : ''}`,
+		);
+		return null;
+	}
+	const rows = outcomes(execution.run);
+	printTable(rows);
+	printTotals(rows);
+
+	const problems = crossCheck(rows, await sandbox.requests(), await sandbox.payouts(), paidBefore);
+	print();
+	print('Cross-check against the sandbox (/_sandbox/requests, /_sandbox/payouts):');
+	if (problems.length === 0) {
+		print('  OK: every good row reached AliKassa once with a valid signature and was paid once,');
+		print('      each reported with its id (already created if an earlier run paid it);');
+		print('      every refused row said "Not paid"; nothing was paid twice.');
+	} else {
+		problems.forEach((problem) => print(`  PROBLEM: ${problem}`));
+	}
+	return problems;
+}
+
+/**
+ * Gives the rows of the CSV file with a service AliKassa does not know a service it does, as a
+ * person fixes a refused row. The file is plain (no quoted commas). Returns what it changed.
+ */
+function fixRefusedRows(csvFile: string): string[] {
+	const [header, ...lines] = readFileSync(csvFile, 'utf8').trimEnd().split('\n');
+	const columns = header.split(',');
+	const orderIdColumn = columns.indexOf('order_id');
+	const serviceColumn = columns.indexOf('service');
+	const changes: string[] = [];
+	const fixed = lines.map((line) => {
+		const cells = line.split(',');
+		if ((PAYOUT_SERVICES as readonly string[]).includes(cells[serviceColumn])) return line;
+		changes.push(`${cells[orderIdColumn]}: service ${cells[serviceColumn]} → ${FIXED_SERVICE}`);
+		cells[serviceColumn] = FIXED_SERVICE;
+		return cells.join(',');
+	});
+	writeFileSync(csvFile, `${[header, ...fixed].join('\n')}\n`);
+	return changes;
+}
+
 async function main(): Promise<number> {
 	const started = Date.now();
 	await ensureN8nInstalled();
@@ -162,44 +249,35 @@ async function main(): Promise<number> {
 		`Installed ${pkg.tarball.split('/').pop()} into a fresh n8n user folder the way n8n's Community Nodes installer does.`,
 	);
 	const sandbox = await SandboxProcess.start();
-	const userFolder = await N8nUserFolder.create(pkg, { readableDirs: [EXAMPLES_DIR] });
+	const dataDir = mkdtempSync(join(tmpdir(), 'alikassa-demo-'));
+	const payoutsCsv = join(dataDir, 'payouts.csv');
+	copyFileSync(PAYOUTS_CSV, payoutsCsv);
+	const userFolder = await N8nUserFolder.create(pkg, { readableDirs: [dataDir] });
 	try {
 		print(`AliKassa sandbox: ${sandbox.url}`);
 		await userFolder.importCredentials([sandboxCredential(sandbox.url)]);
 		await userFolder.importWorkflows([
-			pointWorkflowAt(loadExample(BATCH.file), {
-				sandboxUrl: sandbox.url,
-				payoutsCsv: PAYOUTS_CSV,
-			}),
+			pointWorkflowAt(loadExample(BATCH.file), { sandboxUrl: sandbox.url, payoutsCsv }),
 		]);
-		print(`Running examples/${BATCH.file} headless (n8n execute) on ${PAYOUTS_CSV}…`);
+		print(
+			`Running examples/${BATCH.file} headless (n8n execute) on a copy of examples/payouts.csv…`,
+		);
+		const first = await runBatch(userFolder, sandbox);
+		if (first === null) return 1;
 		print();
-		const execution = await userFolder.execute(BATCH.id);
-		if (execution.failed) {
-			const error = execution.run.data.resultData.error;
-			print(
-				`The workflow failed: ${error?.message}${error?.description ? ` (${error.description})` : ''}`,
-			);
-			return 1;
-		}
-		const rows = outcomes(execution.run);
-		printTable(rows);
-		printTotals(rows);
-
-		const problems = crossCheck(rows, await sandbox.requests(), await sandbox.payouts());
-		print();
-		print('Cross-check against the sandbox (/_sandbox/requests, /_sandbox/payouts):');
-		if (problems.length === 0) {
-			print('  OK: every good row reached AliKassa once with a valid signature and was paid once;');
-			print('      the bad row failed cleanly and nothing was paid twice.');
-		} else {
-			problems.forEach((problem) => print(`  PROBLEM: ${problem}`));
-		}
+		print('Fixing the refused row in the copy:');
+		fixRefusedRows(payoutsCsv).forEach((change) => print(`  ${change}`));
+		print('…and running the same batch again, as a person would after a stop or a crash');
+		print('(running again is how to find out what was paid; nothing is paid twice):');
+		const second = await runBatch(userFolder, sandbox);
+		if (second === null) return 1;
+		const problems = [...first, ...second];
 		print(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 		return problems.length === 0 ? 0 : 1;
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
+		rmSync(dataDir, { recursive: true, force: true });
 	}
 }
 

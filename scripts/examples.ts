@@ -35,7 +35,10 @@ export const EXAMPLES = {
 		rowsNode: 'Extract CSV Rows',
 		payoutNode: 'Create Payouts',
 		acceptedNode: 'Accepted by AliKassa',
+		/** The If node on the error output: "Not paid" → refusedNode, anything else → unknownNode */
+		notPaidCheckNode: 'Not paid?',
 		refusedNode: 'Refused: fix the row',
+		unknownNode: 'Outcome unknown: check before paying again',
 	},
 	httpRequestSigned: {
 		file: 'http-request-signed.json',

@@ -3,6 +3,7 @@
  * into e2e/, and every run gets a throwaway user folder with this package installed the way
  * n8n's Community Nodes installer installs it.
  */
+import { spawn } from 'child_process';
 import { createHash } from 'crypto';
 import {
 	cpSync,
@@ -310,6 +311,13 @@ function parseExecuteOutput(stdout: string): ExecutionRun {
 	return JSON.parse(lines.slice(first, last + 1).join('\n')) as ExecutionRun;
 }
 
+/** An `n8n execute` in progress. */
+export interface RunningExecution {
+	readonly running: boolean;
+	/** SIGKILL to n8n and its task runner at once, as a power cut would; resolves once n8n is gone. */
+	crash(): Promise<void>;
+}
+
 export interface UserFolderOptions {
 	/** Where `n8n start` listens; a free port when left out. */
 	port?: number;
@@ -437,6 +445,37 @@ export class N8nUserFolder {
 			);
 		}
 		return { exitCode: finished.code, run: parsed, failed, output: finished.output };
+	}
+
+	/**
+	 * Starts `n8n execute` without waiting for it to end, for tests that crash it part-way.
+	 * n8n leads its own process group, so that a crash takes its task runner along.
+	 */
+	async startExecution(workflowId: string): Promise<RunningExecution> {
+		const child = spawn(
+			process.execPath,
+			[N8N_CLI, 'execute', `--id=${workflowId}`, '--rawOutput'],
+			{
+				cwd: this.path,
+				env: await this.env(),
+				stdio: 'ignore',
+				detached: true,
+			},
+		);
+		const ended = new Promise<void>((resolve) => {
+			child.once('error', () => resolve());
+			child.once('exit', () => resolve());
+		});
+		const running = () => child.pid !== undefined && child.exitCode === null && !child.signalCode;
+		return {
+			get running() {
+				return running();
+			},
+			async crash() {
+				if (running()) process.kill(-(child.pid as number), 'SIGKILL');
+				await ended;
+			},
+		};
 	}
 
 	/** A long-running n8n command in this folder (`start`, `worker`, `webhook`), not waited for. */

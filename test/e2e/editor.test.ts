@@ -325,13 +325,17 @@ describeInChromium('the n8n editor in Chromium', () => {
 				scheduledBatch.payoutNode,
 				scheduledBatch.acceptedNode,
 			);
-			const refused = await itemsOnConnection(
+			const failed = await itemsOnConnection(
 				scheduledBatch.payoutNode,
+				scheduledBatch.notPaidCheckNode,
+			);
+			const refused = await itemsOnConnection(
+				scheduledBatch.notPaidCheckNode,
 				scheduledBatch.refusedNode,
 			);
 			const rows = readFileSync(PAYOUTS_CSV, 'utf8').trim().split('\n').length - 1;
 			expect(accepted).toBe(harness.sandbox.payouts().length);
-			expect(accepted + refused).toBe(rows);
+			expect(accepted + failed).toBe(rows);
 			expect(refused).toBe(1);
 			expect(await itemsOnConnection('When clicking ‘Execute workflow’', 'Read payouts.csv')).toBe(
 				1,

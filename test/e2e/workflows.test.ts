@@ -11,7 +11,7 @@ import {
 	PAYOUTS_CSV,
 	pointWorkflowAt,
 } from '../../scripts/examples';
-import { nodeItems, type Workflow } from '../../scripts/n8n';
+import { nodeItems, type ExecutionRun, type NodeItem, type Workflow } from '../../scripts/n8n';
 import { orderIdOf } from '../../scripts/sandboxProcess';
 import {
 	EXECUTION_TIMEOUT_MS,
@@ -29,6 +29,8 @@ const LARGE_BATCH_ID = 'e2eLargeBatch';
 const LARGE_BATCH_ROWS = 120;
 /** Rows of the large batch with a service AliKassa does not know. */
 const LARGE_BATCH_BAD_ROWS = new Set([17, 64, 101]);
+const UNKNOWN_OUTCOME_ID = 'e2eUnknownOutcome';
+const UNKNOWN_OUTCOME_ORDER_IDS = ['e2e-unknown-1', 'e2e-unknown-2', 'e2e-unknown-3'];
 
 let harness: N8nHarness;
 
@@ -57,7 +59,25 @@ function workflows(sandboxUrl: string): Workflow[] {
 		pointWorkflowAt(loadExample(scheduledBatch.file), { sandboxUrl, payoutsCsv: largeCsv }),
 		LARGE_BATCH_ID,
 	);
-	return [...examples, refused, large];
+	const unknownCsv = harness.writeDataFile(
+		'unknown-outcome.csv',
+		[
+			'order_id,employee,amount,service,number',
+			...UNKNOWN_OUTCOME_ORDER_IDS.map(
+				(orderId) => `${orderId},Employee,1500.00,payment_card_rub,4111111111111111`,
+			),
+		].join('\n'),
+	);
+	const unknown = variant(
+		pointWorkflowAt(loadExample(scheduledBatch.file), { sandboxUrl, payoutsCsv: unknownCsv }),
+		UNKNOWN_OUTCOME_ID,
+	);
+	return [...examples, refused, large, unknown];
+}
+
+/** The items a node received; none when no item reached it (n8n then does not run it). */
+function itemsReaching(run: ExecutionRun, nodeName: string): NodeItem[] {
+	return run.data.resultData.runData[nodeName] === undefined ? [] : nodeItems(run, nodeName);
 }
 
 function payoutRequestsFor(orderId: string) {
@@ -138,6 +158,7 @@ test(
 		expect(refusedItem.json.error).toEqual(
 			expect.stringContaining('service: The selected service is invalid.'),
 		);
+		expect(refusedItem.json.error).toMatch(/^Not paid\b/);
 		// n8n keeps little more than the message of an error item: the order_id must be in what is left.
 		expect(JSON.stringify(refusedItem.json)).toContain('2026-11-payroll-007');
 		// What the branches after the node received: n8n routed by output.
@@ -145,6 +166,7 @@ test(
 		expect(nodeItems(execution.run, scheduledBatch.refusedNode).map((item) => item.json)).toEqual([
 			refusedItem.json,
 		]);
+		expect(itemsReaching(execution.run, scheduledBatch.unknownNode)).toEqual([]);
 		for (const item of accepted) {
 			expect(item.json).toEqual({
 				order_id: expect.stringMatching(/^2026-11-payroll-\d{3}$/),
@@ -185,6 +207,35 @@ test(
 			.map((payout) => payout.orderId)
 			.filter((orderId) => orderId.startsWith('e2e-large-'));
 		expect(paidOrderIds.sort()).toEqual(goodRows.map(orderIdOfRow));
+	},
+	EXECUTION_TIMEOUT_MS,
+);
+
+test(
+	'scheduled-batch-payouts.json: a payout whose outcome stays unknown goes to "Outcome unknown", not to "Refused: fix the row"',
+	async () => {
+		// AliKassa takes the first payout but its answer is lost, and it cannot be asked about it.
+		harness.sandbox.injectFault({ kind: 'http500', path: '/v1/payout', when: 'after' });
+		harness.sandbox.injectFault({ kind: 'http503', path: '/v1/payout/status', times: 50 });
+		const execution = await harness.n8n.execute(UNKNOWN_OUTCOME_ID);
+		harness.sandbox.clearFaults();
+
+		expect(execution.failed).toBe(false);
+		const unknown = itemsReaching(execution.run, scheduledBatch.unknownNode);
+		expect(unknown).toHaveLength(1);
+		const [unknownItem] = unknown;
+		const orderId = String(unknownItem.json.order_id);
+		expect(unknownItem.json.error).toMatch(/^Outcome unknown\b/);
+		expect(unknownItem.json.error).toContain(orderId);
+		// It was paid, so nothing may call it refused; the other rows were accepted.
+		expect(harness.payout(orderId).id).toEqual(expect.any(Number));
+		expect(itemsReaching(execution.run, scheduledBatch.refusedNode)).toEqual([]);
+		expect(
+			nodeItems(execution.run, scheduledBatch.acceptedNode).map((item) => item.json.order_id),
+		).toEqual(UNKNOWN_OUTCOME_ORDER_IDS.filter((other) => other !== orderId));
+		expect(
+			harness.sandbox.payouts().filter((payout) => payout.orderId.startsWith('e2e-unknown-')),
+		).toHaveLength(UNKNOWN_OUTCOME_ORDER_IDS.length);
 	},
 	EXECUTION_TIMEOUT_MS,
 );

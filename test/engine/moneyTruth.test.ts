@@ -5,9 +5,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Fault } from '../../sandbox/types';
-import type { OnError } from '../../scripts/engine';
+import { runPayoutNode, type OnError } from '../../scripts/engine';
 import { expectSuccess, fromItem, payoutRunner, row } from '../support/payoutRows';
 import { expectNoSecrets, sandboxCredentials } from '../../scripts/sandboxCredentials';
+import { listen } from '../support/localServer';
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 60_000 });
@@ -266,6 +267,58 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 			/^Outcome unknown: Order ID "not-payout-2": AliKassa's answer was not a payout, and AliKassa could not be asked/,
 		);
 	});
+});
+
+describe('a re-send refused for another reason', () => {
+	it('proves nothing about an earlier attempt that may still land: the last lookup finds it', async () => {
+		// Scripted AliKassa: the first send never answers and lands 2 s in; the re-send is
+		// refused with a 403; the status says "not found" until the first send has landed.
+		let landed = false;
+		let sends = 0;
+		const aliKassa = await listen((request, response) => {
+			const json = (status: number, body: object) => {
+				response.writeHead(status, { 'Content-Type': 'application/json' });
+				response.end(JSON.stringify(body));
+			};
+			if (request.url === '/v1/payout') {
+				sends++;
+				if (sends === 1) setTimeout(() => (landed = true), 2000);
+				else json(403, { message: 'Invalid sign.' });
+			} else if (landed) {
+				json(200, {
+					order_id: 'refused-later-1',
+					id: 777,
+					payment_status: 'wait',
+					amount: '500.00',
+					service_code: 'payment_card_rub',
+				});
+			} else {
+				json(404, { message: 'Payout not found.' });
+			}
+		});
+		try {
+			const result = await runPayoutNode({
+				parameters: { ...fromItem, ...oneSecond },
+				items: [row('refused-later-1')],
+				credentials: sandboxCredentials(aliKassa.url),
+			});
+			expectSuccess(result);
+			expect(result.output[0].json).toEqual({
+				order_id: 'refused-later-1',
+				id: 777,
+				payment_status: 'wait',
+				recovered: true,
+			});
+			expect(aliKassa.requests).toEqual([
+				'POST /v1/payout',
+				'POST /v1/payout/status',
+				'POST /v1/payout',
+				'POST /v1/payout/status',
+			]);
+		} finally {
+			await aliKassa.close();
+		}
+	}, 30_000);
 });
 
 describe('Wait for Final Status once the payout exists', () => {

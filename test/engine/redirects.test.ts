@@ -2,37 +2,10 @@
  * Signed requests go only to the Base URL: a redirect is never followed (issue 9), and what it
  * means for the money is said truthfully (issue 8).
  */
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
-
 import { runPayoutNode, stopEngineTimers } from '../../scripts/engine';
+import { listen, type LocalServer } from '../support/localServer';
 import { fromItem, row } from '../support/payoutRows';
 import { sandboxCredentials } from '../../scripts/sandboxCredentials';
-
-interface LocalServer {
-	url: string;
-	requests: string[];
-	close(): Promise<void>;
-}
-
-async function listen(answer: Parameters<typeof createServer>[1]): Promise<LocalServer> {
-	const requests: string[] = [];
-	const server: Server = createServer((request, response) => {
-		requests.push(`${request.method} ${request.url}`);
-		answer!(request, response);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		requests,
-		close: () =>
-			new Promise((resolve) => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
-}
 
 let foreign: LocalServer;
 let status = 307;

@@ -178,7 +178,10 @@ export async function sendPayoutOnce(sending: Sending): Promise<PayoutOutcome> {
 		if (!(result instanceof AliKassaApiError)) return result;
 		const verdict = verdictOf(result);
 		if (verdict === 'refused') {
-			return unpaid('notPaid', result.message, result);
+			// a refused re-send proves nothing about an earlier attempt that may still land
+			return mayHaveLanded
+				? await lastWord(sending, result, attempt, mayHaveLanded)
+				: unpaid('notPaid', result.message, result);
 		}
 		if (verdict === 'taken' || verdict === 'unknown') {
 			const madeBy = mayHaveLanded || verdict === 'unknown' ? 'thisRun' : 'earlierRun';
