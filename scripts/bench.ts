@@ -31,18 +31,9 @@ import {
 } from '../nodes/AliKassa/core/signer';
 import { FAULT_KINDS } from '../sandbox/faults';
 import { SANDBOX_ACCOUNT_ID, type FaultKind } from '../sandbox/server';
-import {
-	runPayoutNode,
-	stopEngineTimers,
-	type OnError,
-	type PayoutNodeRun,
-} from './engine';
+import { runPayoutNode, stopEngineTimers, type OnError, type PayoutNodeRun } from './engine';
 import { phpAvailable, runPhpJson } from './php';
-import {
-	SANDBOX_PASSWORD,
-	SANDBOX_PRIVATE_KEY,
-	sandboxCredentials,
-} from './sandboxCredentials';
+import { SANDBOX_PASSWORD, SANDBOX_PRIVATE_KEY, sandboxCredentials } from './sandboxCredentials';
 import {
 	formatMb,
 	formatMs,
@@ -726,10 +717,7 @@ async function benchMemory(scale: Scale): Promise<TargetResult[]> {
 			['heap used before → after', `${formatMb(before.heapUsed)} → ${formatMb(retained.heapUsed)}`],
 			['worst loop delay', formatMs(measured.loopDelayMs)],
 		],
-		[
-			'"after" holds the run\'s result, as n8n does until the execution is saved, and the test',
-			`harness's copy of every signed request (${measured.result.authenticatedRequests.length}).`,
-		],
+		['"after" holds the run\'s result, as n8n does until the execution is saved.'],
 	);
 	return [
 		{

@@ -50,9 +50,6 @@ function inputItemsNode(items: IDataObject[]): INodeType {
 }
 
 class TestCredentialsHelper extends ICredentialsHelper {
-	/** requests as authenticated, for assertions that need to see them */
-	readonly authenticated: IHttpRequestOptions[] = [];
-
 	constructor(
 		private readonly credentialType: ICredentialType,
 		private readonly data: ICredentialDataDecryptedObject,
@@ -72,9 +69,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		const authenticate = this.credentialType.authenticate;
 		if (typeof authenticate !== 'function')
 			throw new Error('the test helper mirrors function authenticate only');
-		const result = await authenticate(credentials, requestOptions);
-		this.authenticated.push(result);
-		return result;
+		return await authenticate(credentials, requestOptions);
 	}
 
 	async preAuthentication() {
@@ -108,7 +103,6 @@ export interface PayoutNodeRun {
 	errorOutput: INodeExecutionData[];
 	/** the execution's error when the node failed the workflow (a plain copy of the node error) */
 	error: (Error & { description?: string; httpCode?: string }) | undefined;
-	authenticatedRequests: IHttpRequestOptions[];
 }
 
 let executionCounter = 0;
@@ -205,7 +199,6 @@ export async function runPayoutNode(options: {
 		output: taskData?.data?.main?.[0] ?? [],
 		errorOutput: taskData?.data?.main?.[1] ?? [],
 		error: run.data.resultData.error as PayoutNodeRun['error'],
-		authenticatedRequests: credentialsHelper.authenticated,
 	};
 }
 

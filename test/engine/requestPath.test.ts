@@ -3,7 +3,7 @@
  * exactly as the credential's `authenticate`, reuses connections, never follows a redirect,
  * keeps to its timeout, honours the proxy environment as n8n does and maps errors as before.
  */
-import { createServer, type Server } from 'http';
+import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
 import type { IDataObject } from 'n8n-workflow';
@@ -11,6 +11,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { AliKassaPayoutApi } from '../../credentials/AliKassaPayoutApi.credentials';
 import { closeConnections } from '../../nodes/AliKassa/transport/connections';
 import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
+import { listen } from '../support/localServer';
 import { runPayoutNode } from '../../scripts/engine';
 import { sandboxCredentials } from '../../scripts/sandboxCredentials';
 import { useSandbox } from '../support/useSandbox';
@@ -72,17 +73,10 @@ async function balance(baseUrl: string, timeoutSeconds = 30): Promise<IDataObjec
 	return result.output[0].json;
 }
 
-async function startServer(handler: Parameters<typeof createServer>[1]): Promise<string> {
-	const server: Server = createServer(handler);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	cleanUps.push(
-		() =>
-			new Promise((resolve) => {
-				server.closeAllConnections();
-				server.close(() => resolve());
-			}),
-	);
-	return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+async function startServer(handler: Parameters<typeof listen>[0]): Promise<string> {
+	const server = await listen(handler);
+	cleanUps.push(() => server.close());
+	return server.url;
 }
 
 /** The address of a port that was just let go, where nothing listens. */
