@@ -42,7 +42,7 @@ describe('mapWithConcurrency', () => {
 		expect(finished).toEqual([0]);
 	});
 
-	it('starts each item only after a turn of its own has passed', async () => {
+	it('never starts two items in the same turn', async () => {
 		let turnsPassed = 0;
 		const countedTurn = async () => {
 			await nextTurn();
@@ -52,7 +52,35 @@ describe('mapWithConcurrency', () => {
 		await mapWithConcurrency(4, 4, countedTurn, async () => {
 			startedAfter.push(turnsPassed);
 		});
-		expect(startedAfter).toEqual([1, 2, 3, 4]);
+		expect(startedAfter).toEqual([0, 1, 2, 3]);
+	});
+
+	it('starts an item at once when no other started in the current turn, else when the turn ends', async () => {
+		const endTurn: Array<() => void> = [];
+		const controlledTurn = () => new Promise<void>((resolve) => endTurn.push(resolve));
+		const finishWork: Array<() => void> = [];
+		const started: number[] = [];
+		const run = mapWithConcurrency(3, 1, controlledTurn, (index) => {
+			started.push(index);
+			return new Promise<void>((resolve) => finishWork.push(resolve));
+		});
+		await sleep(0);
+		expect(started).toEqual([0]);
+		// the turn item 0 started in ends before item 0 does: item 1 starts without waiting
+		endTurn[0]();
+		finishWork[0]();
+		await sleep(0);
+		expect(started).toEqual([0, 1]);
+		// item 1 ends while its turn is still open: item 2 waits for that turn to end
+		finishWork[1]();
+		await sleep(0);
+		expect(started).toEqual([0, 1]);
+		endTurn[1]();
+		await sleep(0);
+		expect(started).toEqual([0, 1, 2]);
+		endTurn[2]();
+		finishWork[2]();
+		await run;
 	});
 
 	it("with n8n's sleep, other work on the event loop runs between two item starts", async () => {

@@ -20,9 +20,16 @@ export async function mapWithConcurrency<T>(
 	let next = 0;
 	// Started back to back, the lanes' synchronous work (expressions, signing, request set-up)
 	// would hold the loop for all of them, their requests would leave and return together and
-	// then queue behind each other: each item starts on its own turn of the event loop instead.
-	let turns = Promise.resolve();
-	const nextTurn = () => (turns = turns.then(waitForTurn));
+	// then queue behind each other: no two items start in the same turn of the event loop. An
+	// item starts at once when no other started in this turn, and otherwise waits for the turn
+	// to end, so spreading the starts costs nothing when they are spread already.
+	let currentTurn: Promise<void> | undefined;
+	const nextTurn = async () => {
+		while (currentTurn) await currentTurn;
+		currentTurn = waitForTurn().then(() => {
+			currentTurn = undefined;
+		});
+	};
 
 	async function lane(): Promise<void> {
 		while (next < count && failures.length === 0) {
