@@ -108,6 +108,12 @@ it(
 		const execution = await n8n.execute(workflow.id);
 		const refused = nodeItems(execution.run, EXAMPLES.scheduledBatch.payoutNode, 1);
 		expect(refused).toHaveLength(2);
+		// the handshake failed before the request left: proven unpaid, not "Outcome unknown"
+		for (const item of refused) {
+			expect(String(item.json.error)).toMatch(
+				/^Not paid: .*AliKassa's TLS certificate was not accepted; nothing was sent/,
+			);
+		}
 		expect(sandbox.payouts()).toHaveLength(0);
 		expect(sandbox.requests).toHaveLength(0);
 	},

@@ -267,6 +267,27 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 			/^Outcome unknown: Order ID "not-payout-2": AliKassa's answer was not a payout, and AliKassa could not be asked/,
 		);
 	});
+
+	it.each<OnError | undefined>([undefined, 'continueRegularOutput', 'continueErrorOutput'])(
+		'a status answer that is not a payout status proves nothing: the row is "Outcome unknown", never "Not paid" (On Error %s)',
+		async (onError) => {
+			injectPayoutFault({ kind: 'timeout', when: 'after' });
+			sandbox().injectFault({ kind: 'notPayout', path: '/v1/payout/status', times: 100 });
+			const result = await run({
+				parameters: { ...fromItem, ...oneSecond },
+				items: [row('status-not-status-1')],
+				onError,
+			});
+			const message = String(
+				result.error?.message ?? result.output[0]?.json.error ?? result.errorOutput[0]?.json.error,
+			);
+			expect(message).toMatch(
+				/^Outcome unknown: Order ID "status-not-status-1": .*AliKassa's answer to v1\/payout\/status was not a payout status/,
+			);
+			expect(sandbox().payouts()).toHaveLength(1);
+			expect(payoutRequests()).toHaveLength(1);
+		},
+	);
 });
 
 describe('a re-send refused for another reason', () => {

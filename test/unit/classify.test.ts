@@ -48,6 +48,9 @@ describe('classifyException', () => {
 		[{ code: 'ECONNREFUSED' }, 'unreachable'],
 		[{ cause: { code: 'ENOTFOUND' } }, 'unreachable'],
 		[{ code: 'ECONNRESET' }, 'connectionLost'],
+		[{ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }, 'unreachable'],
+		[{ cause: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' } }, 'unreachable'],
+		[{ code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }, 'unreachable'],
 		[new Error('socket hang up'), 'connectionLost'],
 	])('%p → %s', (error, kind) => {
 		expect(classifyException(PATH, error, 1000).kind).toBe(kind);
