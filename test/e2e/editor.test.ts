@@ -316,6 +316,10 @@ describeInChromium('the n8n editor in Chromium', () => {
 			// With one enabled trigger n8n names none on the button; with two it names the one it picked.
 			expect(await execute.innerText()).not.toContain('On the 25th');
 			await execute.click();
+			// Twelve payouts from the editor, on two cores shared with other n8n processes.
+			await page
+				.getByText('Workflow executed successfully')
+				.waitFor({ timeout: STEP_TIMEOUT_MS - 30_000 });
 
 			const accepted = await itemsOnConnection(
 				scheduledBatch.payoutNode,
@@ -336,7 +340,6 @@ describeInChromium('the n8n editor in Chromium', () => {
 			expect(await itemsOnConnection('When clicking ‘Execute workflow’', 'Read payouts.csv')).toBe(
 				1,
 			);
-			await page.getByText('Workflow executed successfully').waitFor();
 			await screenshot('batch-result');
 		},
 		STEP_TIMEOUT_MS,
