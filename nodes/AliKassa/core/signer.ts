@@ -62,6 +62,8 @@ export function createBodySigner(
 
 const MAX_CACHED_SIGNERS = 16;
 const signerCache = new Map<string, BodySigner>();
+/** The signer each credential object already led to; gone with the object. */
+const signerOfCredentials = new WeakMap<SigningCredentials, BodySigner>();
 const failureCache = new Map<string, PrivateKeyError>();
 
 function remember<T>(cache: Map<string, T>, key: string, value: T): void {
@@ -79,6 +81,16 @@ const digestOf = (...parts: string[]) =>
  * the credential's content, never the content itself.
  */
 export function getBodySigner(credentials: SigningCredentials): BodySigner {
+	// A node reads its credential once per run and signs every payout with that same object:
+	// hashing the key and password again for each request would be per-item work.
+	const resolved = signerOfCredentials.get(credentials);
+	if (resolved) return resolved;
+	const signer = signerForContent(credentials);
+	signerOfCredentials.set(credentials, signer);
+	return signer;
+}
+
+function signerForContent(credentials: SigningCredentials): BodySigner {
 	const keyDigest = digestOf(credentials.privateKey, credentials.password);
 	const signerKey = digestOf(keyDigest, credentials.signatureHash);
 	const cached = signerCache.get(signerKey);
