@@ -122,7 +122,7 @@ export class AliKassaPayoutApi implements ICredentialType {
 		const url = signingTarget(aliKassa, options.url ?? uri, options.baseURL);
 		const body = options.body as PhpJsonValue | string | undefined;
 		checkAmountLimit(aliKassa, body);
-		const signed = signRequest(aliKassa, body);
+		const signed = await signRequest(aliKassa, body);
 		const noRedirects: OlderRequestOptions = {
 			followRedirect: false,
 			followAllRedirects: false,

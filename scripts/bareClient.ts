@@ -1,6 +1,7 @@
 /**
  * The bench's reference: a bare Node client that sends the node's signed payout requests with
- * native signing and keep-alive connections, and nothing else: no n8n, no retries, no lookups.
+ * the node's own native signer (OpenSSL on libuv's thread pool) and keep-alive connections, and
+ * nothing else: no n8n, no retries, no lookups.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'https';
@@ -39,9 +40,9 @@ export async function sendBare({
 		? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ca })
 		: new HttpAgent({ keepAlive: true, maxSockets: concurrency });
 	const send = secure ? httpsRequest : httpRequest;
-	const post = (row: PayoutRow) =>
-		new Promise<number>((resolve, reject) => {
-			const signed = signRequest(credentials, signedBodyOf(row));
+	const post = async (row: PayoutRow) => {
+		const signed = await signRequest(credentials, signedBodyOf(row));
+		return new Promise<number>((resolve, reject) => {
 			const request = send(url, { method: 'POST', agent, headers: signed.headers }, (response) => {
 				const chunks: Buffer[] = [];
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -54,6 +55,7 @@ export async function sendBare({
 			request.on('error', reject);
 			request.end(signed.body);
 		});
+	};
 
 	let next = 0;
 	let created = 0;

@@ -244,15 +244,18 @@ function signingKeys(): SigningKey[] {
 	];
 }
 
-/** Calls per second over about `seconds`; the first call, which warms up, is not counted. */
-function callsPerSecond(call: () => unknown, seconds: number): number {
-	call();
+/**
+ * Calls per second over about `seconds`, one after another (each awaited, like PHP's loop);
+ * the first call, which warms up, is not counted.
+ */
+async function callsPerSecond(call: () => unknown, seconds: number): Promise<number> {
+	await call();
 	const budgetMs = seconds * 1000;
 	const started = performance.now();
 	let calls = 0;
 	let elapsedMs = 0;
 	do {
-		call();
+		await call();
 		calls++;
 		elapsedMs = performance.now() - started;
 	} while (elapsedMs < budgetMs);
@@ -275,7 +278,7 @@ function phpSigningRate(key: SigningKey, body: string, seconds: number): PhpRate
 	return { perSecond: answer.signatures / answer.seconds, signature: answer.signature };
 }
 
-function benchSigning(scale: Scale): TargetResult[] {
+async function benchSigning(scale: Scale): Promise<TargetResult[]> {
 	const php = phpAvailable();
 	if (!php && process.env.CI === 'true') {
 		throw new Error('php-cli (with openssl) is required under CI to measure PHP openssl_sign');
@@ -294,17 +297,17 @@ function benchSigning(scale: Scale): TargetResult[] {
 		const nodeEngine = getBodySigner(credentials).engine;
 		const forgeSignature = signWithForge(forgeKey, body, SIGNATURE_HASH);
 
-		const forgeRate = callsPerSecond(
+		const forgeRate = await callsPerSecond(
 			() => signWithForge(forgeKey, body, SIGNATURE_HASH),
 			scale.signingSeconds,
 		);
 		const nativeRate =
 			native.engine === 'native'
-				? callsPerSecond(() => native.sign(body), scale.signingSeconds)
+				? await callsPerSecond(() => native.sign(body), scale.signingSeconds)
 				: NaN;
 		const phpRate = php ? phpSigningRate(key, body, scale.signingSeconds) : undefined;
 		const otherSignatures = [
-			native.engine === 'native' ? native.sign(body) : forgeSignature,
+			native.engine === 'native' ? await native.sign(body) : forgeSignature,
 			phpRate?.signature ?? forgeSignature,
 		];
 		const sameSignature = otherSignatures.every((signature) => signature === forgeSignature);
@@ -775,7 +778,7 @@ async function main(): Promise<void> {
 	print();
 	const results: TargetResult[] = [];
 	try {
-		if (sections.includes('signing')) results.push(...benchSigning(scale));
+		if (sections.includes('signing')) results.push(...(await benchSigning(scale)));
 		if (sections.some((section) => ENGINE_SECTIONS.includes(section))) await warmUp();
 		if (sections.includes('throughput')) results.push(...(await benchThroughput(scale)));
 		if (sections.includes('faults')) results.push(...(await benchFaults(scale)));

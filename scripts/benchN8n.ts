@@ -3,6 +3,7 @@
  * installed the way n8n's Community Nodes installer does, beside a bare keep-alive client
  * sending the same signed requests to the same sandbox in the same run.
  */
+import { randomBytes } from 'crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
@@ -48,6 +49,17 @@ const LIMITS = {
 		[10, 1.15],
 		[50, 1.3],
 	]),
+};
+
+/**
+ * `n8n execute` boots n8n's JavaScript task runner (a second Node.js process, ~2 s of a core)
+ * just as the workflow starts, so the batch would share the 2 cores with it; a long-running n8n
+ * boots it once, at start. In external mode n8n launches none, and the batch workflow has no
+ * Code node that would need one.
+ */
+const NO_TASK_RUNNER_ENV = {
+	N8N_RUNNERS_MODE: 'external',
+	N8N_RUNNERS_AUTH_TOKEN: randomBytes(24).toString('base64'),
 };
 
 /** One `n8n execute` of the batch: what the Create Payouts node took, by n8n's own clock. */
@@ -154,6 +166,7 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 		readableDirs: [dataDir],
 		env: {
 			...(ca && { NODE_EXTRA_CA_CERTS: ca }),
+			...NO_TASK_RUNNER_ENV,
 		},
 		nodeArgs:
 			setting.profileDir === undefined
@@ -318,12 +331,14 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 		rows,
 		[
 			"n8n node time: the Create Payouts node's executionTime in the run data (n8n's own clock).",
-			'bare client: Node http, keep-alive, native signing, the same signed bodies, one after a reset.',
+			"bare client: Node http, keep-alive, the node's native signer, the same signed bodies, after a reset.",
 			`Each side ran ${RATIO_ROUNDS} times per concurrency, alternating; the fastest run of each is shown.`,
 			`ideal = payouts × ${N8N_LATENCY_MS} ms ÷ concurrency.`,
 			'CPU/payout n8n: CPU of the whole n8n execute less that of a one-row run of the same',
 			`workflow (${formatSeconds(startUpCpuMs)}: start-up), per payout; bare: the client's CPU.`,
 			'"n8n execute, whole": the process from start to exit (start-up, CSV, run data output).',
+			"n8n's task runner is not started (N8N_RUNNERS_MODE=external; the workflow has no Code node):",
+			'n8n execute would boot it just as the batch starts; a long-running n8n boots it once.',
 			...(profileDir === undefined
 				? []
 				: [`Profiled with --cpu-prof (profiles in ${profileDir}): times are inflated.`]),

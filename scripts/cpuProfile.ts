@@ -37,7 +37,7 @@ const ACTIVITIES: Activity[] = [
 		matches: (name, url) => name === 'getCredentials' && url.includes('n8n-core'),
 	},
 	{
-		label: 'RSA signature (signRequest)',
+		label: 'RSA signature, handed to the thread pool (signRequest)',
 		matches: (name, url) => name === 'signRequest' && url.includes('n8n-nodes-alikassa'),
 	},
 	{

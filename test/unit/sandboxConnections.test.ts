@@ -21,8 +21,12 @@ async function sandboxWith(tls: boolean): Promise<Sandbox> {
 }
 
 /** A signed balance request; resolves with the HTTP status. */
-function balance(sandbox: Sandbox, agent: HttpAgent | HttpsAgent, ca?: Buffer): Promise<number> {
-	const signed = signRequest(readCredentials(sandboxCredentials(sandbox.url)), []);
+async function balance(
+	sandbox: Sandbox,
+	agent: HttpAgent | HttpsAgent,
+	ca?: Buffer,
+): Promise<number> {
+	const signed = await signRequest(readCredentials(sandboxCredentials(sandbox.url)), []);
 	const url = `${sandbox.url}/v1/account/balance`;
 	const send = url.startsWith('https:') ? httpsRequest : httpRequest;
 	return new Promise((resolve, reject) => {

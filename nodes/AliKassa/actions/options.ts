@@ -1,4 +1,3 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
@@ -7,19 +6,20 @@ import {
 	MAX_CONCURRENCY,
 	MAX_TIMEOUT_SECONDS,
 } from '../core/defaults';
+import type { RunParameters } from './runParameters';
 
 /**
  * A number parameter that may come from an expression, checked before anything is sent: the
  * editor's min and max do not apply to expressions.
  */
 export function readPositiveNumber(
-	context: IExecuteFunctions,
+	parameters: RunParameters,
 	name: string,
 	displayName: string,
 	itemIndex: number,
 	{ fallback, max, whole = false }: { fallback: number; max: number; whole?: boolean },
 ): number {
-	const raw = context.getNodeParameter(name, itemIndex, fallback) as unknown;
+	const raw = parameters.read(name, itemIndex, fallback);
 	const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 	if (
 		typeof value !== 'number' ||
@@ -29,7 +29,7 @@ export function readPositiveNumber(
 		(whole && !Number.isInteger(value))
 	) {
 		throw new NodeOperationError(
-			context.getNode(),
+			parameters.context.getNode(),
 			`${displayName} must be a ${whole ? 'whole ' : ''}number above 0 and at most ${max}, got ${JSON.stringify(raw) ?? String(raw)}`,
 			{ itemIndex, description: 'Nothing was sent to AliKassa.' },
 		);
@@ -37,9 +37,9 @@ export function readPositiveNumber(
 	return value;
 }
 
-export function readTimeoutMs(context: IExecuteFunctions, itemIndex: number): number {
+export function readTimeoutMs(parameters: RunParameters, itemIndex: number): number {
 	return (
-		readPositiveNumber(context, 'options.timeoutSeconds', 'Timeout (Seconds)', itemIndex, {
+		readPositiveNumber(parameters, 'options.timeoutSeconds', 'Timeout (Seconds)', itemIndex, {
 			fallback: DEFAULT_TIMEOUT_SECONDS,
 			max: MAX_TIMEOUT_SECONDS,
 		}) * 1000
@@ -47,8 +47,8 @@ export function readTimeoutMs(context: IExecuteFunctions, itemIndex: number): nu
 }
 
 /** Read once for the run, from the first item. */
-export function readConcurrency(context: IExecuteFunctions): number {
-	return readPositiveNumber(context, 'options.concurrency', 'Concurrency', 0, {
+export function readConcurrency(parameters: RunParameters): number {
+	return readPositiveNumber(parameters, 'options.concurrency', 'Concurrency', 0, {
 		fallback: DEFAULT_CONCURRENCY,
 		max: MAX_CONCURRENCY,
 		whole: true,

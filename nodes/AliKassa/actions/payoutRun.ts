@@ -1,10 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { AliKassaCredentials } from '../core/credentials';
+import type { RunParameters } from './runParameters';
 
 /** State shared by the items of one execution. */
 export interface PayoutRun {
 	credentials: AliKassaCredentials;
+	parameters: RunParameters;
 	/** order_id → index of the item that sent it, to refuse a second use within the run */
 	orderIdItems: Map<string, number>;
 }

@@ -8,6 +8,7 @@ import { loadCredentials } from '../transport';
 import { readConcurrency } from './options';
 import * as payout from './payout';
 import type { PayoutRun } from './payoutRun';
+import { RunParameters } from './runParameters';
 
 type Operation = keyof typeof operations;
 const operations = {
@@ -56,8 +57,9 @@ function stoppedBatchMessage(message: string, paid: number, started: number, tot
 /** Nothing is sent when the credential or the run's settings are wrong. */
 async function prepareRun(
 	context: IExecuteFunctions,
+	parameters: RunParameters,
 ): Promise<{ credentials: AliKassaCredentials; concurrency: number }> {
-	const concurrency = readConcurrency(context);
+	const concurrency = readConcurrency(parameters);
 	return { credentials: await loadCredentials(context), concurrency };
 }
 
@@ -71,9 +73,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const movesMoney = operation === 'create';
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 
+	const parameters = new RunParameters(this);
 	let prepared;
 	try {
-		prepared = await prepareRun(this);
+		prepared = await prepareRun(this, parameters);
 	} catch (error) {
 		const nodeError = asNodeError(this, error, 0);
 		if (movesMoney)
@@ -81,7 +84,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (!this.continueOnFail()) throw nodeError;
 		return [items.map((_, itemIndex) => errorItem(nodeError, itemIndex, toErrorOutput))];
 	}
-	const run: PayoutRun = { credentials: prepared.credentials, orderIdItems: new Map() };
+	const run: PayoutRun = {
+		credentials: prepared.credentials,
+		parameters,
+		orderIdItems: new Map(),
+	};
 
 	let started = 0;
 	let succeeded = 0;

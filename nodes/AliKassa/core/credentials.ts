@@ -90,17 +90,14 @@ export interface SignedRequestParts {
  * this same string. A body given as text is signed as it stands. With no body, AliKassa's
  * PHP sample sends json_encode([]).
  */
-export function signRequest(
+export async function signRequest(
 	credentials: AliKassaCredentials,
 	body: PhpJsonValue | string | undefined,
-): SignedRequestParts {
+): Promise<SignedRequestParts> {
 	const text = typeof body === 'string' ? body : phpJsonEncode(body ?? []);
+	const sign = await getBodySigner(credentials).sign(text);
 	return {
 		body: text,
-		headers: {
-			'Content-Type': 'application/json',
-			Account: credentials.accountId,
-			Sign: getBodySigner(credentials).sign(text),
-		},
+		headers: { 'Content-Type': 'application/json', Account: credentials.accountId, Sign: sign },
 	};
 }

@@ -8,7 +8,7 @@ export type SignatureHash = 'sha1' | 'sha256';
 
 export interface BodySigner {
 	/** base64 RSASSA-PKCS1-v1_5 signature over the UTF-8 bytes of `body` */
-	sign(body: string): string;
+	sign(body: string): Promise<string>;
 	/** 'native' (OpenSSL through Node) when it was proven identical to forge for this key */
 	readonly engine: 'native' | 'forge';
 }
@@ -33,6 +33,20 @@ function signWithNode(key: KeyObject, body: string, hash: SignatureHash): string
 	return nativeSign(hash, Buffer.from(body, 'utf8'), key).toString('base64');
 }
 
+/**
+ * The same OpenSSL call on libuv's thread pool: an RSA-2048 signature holds a core for ~0.4 ms,
+ * which on n8n's one JavaScript thread would be taken from every other item, execution and
+ * webhook.
+ */
+function signWithNodeOffThread(key: KeyObject, body: string, hash: SignatureHash): Promise<string> {
+	return new Promise((resolve, reject) => {
+		nativeSign(hash, Buffer.from(body, 'utf8'), key, (error, signature) => {
+			if (error) reject(error);
+			else resolve(signature.toString('base64'));
+		});
+	});
+}
+
 const SELF_CHECK_BODY = '{"check":"native signer matches node-forge \\/ \\u0436"}';
 
 /**
@@ -51,13 +65,16 @@ export function createBodySigner(
 			if (
 				signWithNode(nativeKey, SELF_CHECK_BODY, hash) === signWithForge(key, SELF_CHECK_BODY, hash)
 			) {
-				return { engine: 'native', sign: (body) => signWithNode(nativeKey, body, hash) };
+				return {
+					engine: 'native',
+					sign: (body) => signWithNodeOffThread(nativeKey, body, hash),
+				};
 			}
 		} catch {
 			// OpenSSL refused the key or the hash: forge alone still signs correctly.
 		}
 	}
-	return { engine: 'forge', sign: (body) => signWithForge(key, body, hash) };
+	return { engine: 'forge', sign: async (body) => signWithForge(key, body, hash) };
 }
 
 const MAX_CACHED_SIGNERS = 16;

@@ -49,7 +49,7 @@ export async function aliKassaApiRequest(
 	credentials: AliKassaCredentials,
 	{ path, body, itemIndex, timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000 }: AliKassaRequest,
 ): Promise<IDataObject> {
-	const signed = signRequest(credentials, body);
+	const signed = await signRequest(credentials, body);
 	const result = await exchange(path, {
 		url: new URL(`${credentials.baseUrl}/${path}`),
 		body: signed.body,

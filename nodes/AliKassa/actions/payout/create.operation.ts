@@ -12,6 +12,7 @@ import { buildPayoutBody, PayoutInputError, type PayoutBody } from '../../core/p
 import { payoutLimitRefusal } from '../../core/payoutLimit';
 import { readPositiveNumber, readTimeoutMs } from '../options';
 import type { PayoutRun } from '../payoutRun';
+import type { RunParameters } from '../runParameters';
 import { followToFinalStatus, type Polling } from './finalStatus';
 import { sendPayoutOnce, type Sending } from './payoutSending';
 
@@ -23,27 +24,28 @@ interface CreateInput {
 	polling?: Polling;
 }
 
-function readPayoutBody(context: IExecuteFunctions, itemIndex: number): PayoutBody {
-	const additionalFields = context.getNodeParameter(
+function readPayoutBody(parameters: RunParameters, itemIndex: number): PayoutBody {
+	const { notificationEndpointId, ...additionalFields } = parameters.read(
 		'additionalFields',
 		itemIndex,
 		{},
 	) as IDataObject;
-	if (additionalFields.notificationEndpointId === 0) delete additionalFields.notificationEndpointId;
 	return buildPayoutBody({
-		amount: context.getNodeParameter('amount', itemIndex),
-		number: context.getNodeParameter('number', itemIndex),
-		orderId: context.getNodeParameter('orderId', itemIndex),
-		service: context.getNodeParameter('service', itemIndex),
+		amount: parameters.read('amount', itemIndex),
+		number: parameters.read('number', itemIndex),
+		orderId: parameters.read('orderId', itemIndex),
+		service: parameters.read('service', itemIndex),
 		...additionalFields,
+		// the editor's default 0 means none
+		notificationEndpointId: notificationEndpointId === 0 ? undefined : notificationEndpointId,
 	});
 }
 
-function readPolling(sending: Sending): Polling | undefined {
-	const { context, itemIndex } = sending;
-	if (context.getNodeParameter('waitForFinalStatus', itemIndex, false) !== true) return undefined;
+function readPolling(parameters: RunParameters, sending: Sending): Polling | undefined {
+	const { itemIndex } = sending;
+	if (parameters.read('waitForFinalStatus', itemIndex, false) !== true) return undefined;
 	const milliseconds = (name: string, displayName: string, fallback: number, max: number) =>
-		readPositiveNumber(context, name, displayName, itemIndex, { fallback, max }) * 1000;
+		readPositiveNumber(parameters, name, displayName, itemIndex, { fallback, max }) * 1000;
 	return {
 		...sending,
 		pollIntervalMs: milliseconds(
@@ -67,7 +69,7 @@ function readCreateInput(
 	itemIndex: number,
 	run: PayoutRun,
 ): CreateInput {
-	const body = readPayoutBody(context, itemIndex);
+	const body = readPayoutBody(run.parameters, itemIndex);
 	const overLimit = payoutLimitRefusal(body.amount, run.credentials.maxAmount);
 	if (overLimit !== undefined) {
 		throw new NodeOperationError(context.getNode(), overLimit, {
@@ -89,9 +91,9 @@ function readCreateInput(
 		credentials: run.credentials,
 		body,
 		itemIndex,
-		timeoutMs: readTimeoutMs(context, itemIndex),
+		timeoutMs: readTimeoutMs(run.parameters, itemIndex),
 	};
-	return { sending, polling: readPolling(sending) };
+	return { sending, polling: readPolling(run.parameters, sending) };
 }
 
 /** The error n8n shows for a row that was not paid, or whose outcome is unknown. */

@@ -23,6 +23,6 @@ export async function execute(
 		path: 'v1/account/balance',
 		body: [],
 		itemIndex,
-		timeoutMs: readTimeoutMs(this, itemIndex),
+		timeoutMs: readTimeoutMs(run.parameters, itemIndex),
 	});
 }

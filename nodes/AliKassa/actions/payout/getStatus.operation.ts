@@ -9,6 +9,7 @@ import {
 } from '../common.descriptions';
 import { readTimeoutMs } from '../options';
 import { withOrderId, type PayoutRun } from '../payoutRun';
+import type { RunParameters } from '../runParameters';
 import { fetchPayoutStatus, type PayoutLookup } from './payoutStatus';
 
 const properties: INodeProperties[] = [
@@ -44,15 +45,17 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { operation: ['getStatus'] } }, properties);
 
-function readLookup(context: IExecuteFunctions, itemIndex: number): PayoutLookup {
-	if (context.getNodeParameter('lookupBy', itemIndex) === 'orderId') {
-		const orderId = String(context.getNodeParameter('orderId', itemIndex) ?? '').trim();
+function readLookup(parameters: RunParameters, itemIndex: number): PayoutLookup {
+	if (parameters.read('lookupBy', itemIndex) === 'orderId') {
+		const orderId = String(parameters.read('orderId', itemIndex) ?? '').trim();
 		if (orderId === '') {
-			throw new NodeOperationError(context.getNode(), 'Order ID is empty', { itemIndex });
+			throw new NodeOperationError(parameters.context.getNode(), 'Order ID is empty', {
+				itemIndex,
+			});
 		}
 		return { order_id: orderId };
 	}
-	const raw = context.getNodeParameter('payoutId', itemIndex);
+	const raw = parameters.read('payoutId', itemIndex);
 	// Digits only: Number() would also read "0x5F5E7F4" or "1.00001524e8" as another payout's id.
 	const id =
 		typeof raw === 'number'
@@ -62,7 +65,7 @@ function readLookup(context: IExecuteFunctions, itemIndex: number): PayoutLookup
 				: NaN;
 	if (!Number.isSafeInteger(id) || id <= 0) {
 		throw new NodeOperationError(
-			context.getNode(),
+			parameters.context.getNode(),
 			`Payout ID must be AliKassa's numeric ID, got "${String(raw)}"`,
 			{
 				itemIndex,
@@ -78,13 +81,13 @@ export async function execute(
 	itemIndex: number,
 	run: PayoutRun,
 ): Promise<IDataObject> {
-	const lookup = readLookup(this, itemIndex);
+	const lookup = readLookup(run.parameters, itemIndex);
 	const status = await fetchPayoutStatus(
 		this,
 		run.credentials,
 		lookup,
 		itemIndex,
-		readTimeoutMs(this, itemIndex),
+		readTimeoutMs(run.parameters, itemIndex),
 	);
 	if (status === null) {
 		const what = 'id' in lookup ? `ID ${lookup.id}` : `order ID "${lookup.order_id}"`;
