@@ -107,22 +107,49 @@ function nodeExecutionMs(run: ExecutionRun): number {
 	return executionTime;
 }
 
+/**
+ * How the payout node gets each row's fields: as the example does (Auto-Map Input Data to
+ * Fields), or by four expressions, {{ $json.amount }} and so on, which n8n evaluates per row.
+ */
+export type Mapping = 'example' | 'expressions';
+
+const BY_EXPRESSIONS = {
+	dataMode: 'defineBelow',
+	amount: '={{ $json.amount }}',
+	number: '={{ $json.number }}',
+	orderId: '={{ $json.order_id }}',
+	service: '={{ $json.service }}',
+};
+
 /** The example, reading `csvPath`, with the node's Concurrency option set. */
-export function batchWorkflow(sandboxUrl: string, csvPath: string, concurrency: number): Workflow {
+export function batchWorkflow(
+	sandboxUrl: string,
+	csvPath: string,
+	concurrency: number,
+	mapping: Mapping = 'example',
+): Workflow {
 	const workflow = pointWorkflowAt(loadExample(BATCH.file), {
 		sandboxUrl,
 		payoutsCsv: csvPath,
 	});
 	const payoutNode = workflow.nodes.find((node) => node.name === BATCH.payoutNode);
 	if (payoutNode === undefined) throw new Error(`${BATCH.file} has no "${BATCH.payoutNode}"`);
+	if (mapping === 'expressions') Object.assign(payoutNode.parameters, BY_EXPRESSIONS);
 	payoutNode.parameters.options = { concurrency };
-	return { ...workflow, id: batchWorkflowId(concurrency), name: `bench c${concurrency}` };
+	const id = batchWorkflowId({ concurrency, mapping });
+	return { ...workflow, id, name: `bench ${id}` };
 }
 
-const batchWorkflowId = (concurrency: number) => `benchBatchC${concurrency}`;
+/** One measured setting of the batch. */
+interface Case {
+	concurrency: number;
+	mapping: Mapping;
+}
+
+const batchWorkflowId = ({ concurrency, mapping }: Case) => `benchBatchC${concurrency}${mapping}`;
 
 interface SideBySide {
-	sides: Map<number, Side>;
+	sides: Array<Case & Side>;
 	/** CPU of an `n8n execute` of the same workflow on one row */
 	startUpCpuMs: number;
 }
@@ -130,7 +157,7 @@ interface SideBySide {
 interface Setting {
 	latencyMs: number;
 	tls: boolean;
-	concurrencies: readonly number[];
+	cases: readonly Case[];
 	count: number;
 	/** Profiles every `n8n execute` into this folder (node --cpu-prof). */
 	profileDir?: string;
@@ -185,8 +212,8 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 		const startUpWorkflow = { ...batchWorkflow(sandbox.url, oneRowCsv, 1), id: 'benchStartUp' };
 		await userFolder.importWorkflows([
 			startUpWorkflow,
-			...setting.concurrencies.map((concurrency) =>
-				batchWorkflow(sandbox.url, csvPath, concurrency),
+			...setting.cases.map(({ concurrency, mapping }) =>
+				batchWorkflow(sandbox.url, csvPath, concurrency, mapping),
 			),
 		]);
 		const bareOptions = {
@@ -232,19 +259,20 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 		};
 
 		const startUpCpuMs = (await runN8n(startUpWorkflow.id)).n8n.cpuMs;
-		const sides = new Map<number, Side>();
-		for (const concurrency of setting.concurrencies) {
+		const sides: Array<Case & Side> = [];
+		for (const measured of setting.cases) {
 			// Other processes share the cores: each side runs ROUNDS times, alternating, and its
 			// fastest run counts.
 			const bareRuns: Array<Pick<Side, 'bare' | 'bareConnections'>> = [];
 			const n8nRuns: Array<Omit<Side, 'bare' | 'bareConnections'>> = [];
 			for (let round = 0; round < setting.rounds; round++) {
-				bareRuns.push(await runBare(concurrency));
-				n8nRuns.push(await runN8n(batchWorkflowId(concurrency)));
+				bareRuns.push(await runBare(measured.concurrency));
+				n8nRuns.push(await runN8n(batchWorkflowId(measured)));
 			}
 			const fastest = <T>(runs: T[], ms: (run: T) => number) =>
 				runs.reduce((best, run) => (ms(run) < ms(best) ? run : best));
-			sides.set(concurrency, {
+			sides.push({
+				...measured,
 				...fastest(bareRuns, (run) => run.bare.wallMs),
 				...fastest(n8nRuns, (run) => run.n8n.nodeMs),
 			});
@@ -259,9 +287,14 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 
 const created = (made: number, count: number) => `${made}/${count}`;
 
-function printProfile(profile: ProfileBreakdown, count: number, concurrency: number): void {
+const MAPPING_LABELS: Record<Mapping, string> = {
+	example: 'auto-mapped',
+	expressions: 'expressions',
+};
+
+function printProfile(profile: ProfileBreakdown, count: number, run: string): void {
 	printTable(
-		`   Where n8n's CPU went while the node ran (concurrency ${concurrency}, ${formatSeconds(profile.windowMs)} of samples)`,
+		`   Where n8n's CPU went while the node ran (${run}, ${formatSeconds(profile.windowMs)} of samples)`,
 		['activity', 'CPU', 'per payout', 'share'],
 		profile.activities.map(({ label, ms }) => [
 			label,
@@ -279,23 +312,26 @@ function printProfile(profile: ProfileBreakdown, count: number, concurrency: num
  */
 export async function benchRealN8n(count: number, profileDir?: string): Promise<TargetResult[]> {
 	const concurrencies = [...LIMITS.overBare.keys()];
+	const mappings: Mapping[] = ['example', 'expressions'];
 	const { sides, startUpCpuMs } = await runSideBySide({
 		latencyMs: N8N_LATENCY_MS,
 		tls: false,
-		concurrencies,
+		cases: mappings.flatMap((mapping) =>
+			concurrencies.map((concurrency) => ({ concurrency, mapping })),
+		),
 		count,
 		profileDir,
 		rounds: RATIO_ROUNDS,
 	});
 	const rows: Cell[][] = [];
 	const targets: TargetResult[] = [];
-	for (const [concurrency, { n8n, bare }] of sides) {
+	for (const { concurrency, mapping, n8n, bare } of sides) {
 		const idealMs = (count * N8N_LATENCY_MS) / concurrency;
 		const ratio = n8n.nodeMs / bare.wallMs;
 		const n8nCpuPerPayout = (n8n.cpuMs - startUpCpuMs) / count;
 		const bareCpuPerPayout = bare.cpuMs / count;
 		rows.push([
-			`concurrency ${concurrency}`,
+			`${MAPPING_LABELS[mapping]}, concurrency ${concurrency}`,
 			`${n8n.created}, ${bare.created}`,
 			formatSeconds(n8n.nodeMs),
 			formatSeconds(bare.wallMs),
@@ -306,6 +342,8 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 			formatRatio(n8nCpuPerPayout / bareCpuPerPayout),
 			formatSeconds(n8n.processMs),
 		]);
+		// The targets are the example's; the other mapping is shown beside it.
+		if (mapping !== 'example') continue;
 		const limit = LIMITS.overBare.get(concurrency) as number;
 		targets.push({
 			target: `real n8n ≤ ${limit} × the bare client at concurrency ${concurrency}`,
@@ -332,7 +370,9 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 		[
 			"n8n node time: the Create Payouts node's executionTime in the run data (n8n's own clock).",
 			"bare client: Node http, keep-alive, the node's native signer, the same signed bodies, after a reset.",
-			`Each side ran ${RATIO_ROUNDS} times per concurrency, alternating; the fastest run of each is shown.`,
+			`Each side ran ${RATIO_ROUNDS} times per row, alternating; the fastest run of each is shown.`,
+			'auto-mapped: the example as shipped (Data Mode: Auto-Map Input Data to Fields);',
+			'expressions: the same with amount, number, order ID and service as {{ $json.… }} expressions.',
 			`ideal = payouts × ${N8N_LATENCY_MS} ms ÷ concurrency.`,
 			'CPU/payout n8n: CPU of the whole n8n execute less that of a one-row run of the same',
 			`workflow (${formatSeconds(startUpCpuMs)}: start-up), per payout; bare: the client's CPU.`,
@@ -344,8 +384,9 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 				: [`Profiled with --cpu-prof (profiles in ${profileDir}): times are inflated.`]),
 		],
 	);
-	for (const [concurrency, { profile }] of sides) {
-		if (profile !== undefined) printProfile(profile, count, concurrency);
+	for (const { concurrency, mapping, profile } of sides) {
+		if (profile !== undefined)
+			printProfile(profile, count, `${MAPPING_LABELS[mapping]}, concurrency ${concurrency}`);
 	}
 	return targets;
 }
@@ -358,11 +399,11 @@ export async function benchConnections(
 		await runSideBySide({
 			latencyMs: CONNECTIONS_LATENCY_MS,
 			tls: true,
-			concurrencies: [concurrency],
+			cases: [{ concurrency, mapping: 'example' }],
 			count,
 			rounds: 1,
 		})
-	).sides.get(concurrency) as Side;
+	).sides[0];
 	const row = (client: string, made: number, wallMs: number, counts: ConnectionCounts): Cell[] => [
 		client,
 		created(made, count),

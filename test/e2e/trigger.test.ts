@@ -85,7 +85,10 @@ function notifiedBatchCsv(): string {
 		([orderId, url], row) =>
 			`${orderId},Employee ${row},${1000 + row}.44,payment_card_rub,4111111111111111,${url}`,
 	);
-	return ['order_id,employee,amount,service,number,notify_url', ...lines, ''].join('\n');
+	// The batch example maps its input automatically: this column is the payout's own field.
+	return ['order_id,employee,amount,service,number,notification_endpoint_url', ...lines, ''].join(
+		'\n',
+	);
 }
 
 function workflows() {
@@ -111,11 +114,6 @@ function workflows() {
 		variant(
 			pointWorkflowAt(loadExample(scheduledBatch.file), { sandboxUrl, payoutsCsv }),
 			NOTIFIED_BATCH_ID,
-			(copy) => {
-				nodeNamed(copy, scheduledBatch.payoutNode).parameters.additionalFields = {
-					notificationEndpointUrl: '={{ $json.notify_url }}',
-				};
-			},
 		),
 	];
 }

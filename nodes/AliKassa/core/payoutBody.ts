@@ -40,13 +40,38 @@ export type PayoutBody = {
 	customer_code?: string;
 };
 
-/** Names the parameter by its display name ("Order ID") so the user finds it. */
+export type PayoutField = keyof PayoutInput;
+
+/** Each field's display name in the node ("Order ID"), which messages use so the user finds it. */
+export const FIELD_LABELS: Record<PayoutField, string> = {
+	amount: 'Amount',
+	number: 'Number',
+	orderId: 'Order ID',
+	service: 'Service',
+	notificationEndpointId: 'Notification Endpoint ID',
+	notificationEndpointUrl: 'Notification Endpoint URL',
+	customerPhone: 'Customer Phone',
+	customerEmail: 'Customer Email',
+	customerCode: 'Customer Code',
+	cardExpYear: 'Card Expiry Year',
+	cardExpMonth: 'Card Expiry Month',
+	cardHolder: 'Card Holder',
+	cardCountry: 'Card Country',
+	cardRecipientBirthDate: 'Card Recipient Birth Date',
+};
+
+/** Says which field is wrong, so the node can point at its parameter or input field. */
 export class PayoutInputError extends Error {
 	constructor(
-		readonly parameter: string,
+		readonly field: PayoutField,
 		message: string,
 	) {
 		super(message);
+	}
+
+	/** the field's display name */
+	get parameter(): string {
+		return FIELD_LABELS[this.field];
 	}
 }
 
@@ -57,11 +82,12 @@ function characterCount(text: string): number {
 	return [...text].length;
 }
 
-function text(label: string, value: unknown, maxLength: number): string {
+function text(field: PayoutField, value: unknown, maxLength: number): string {
+	const label = FIELD_LABELS[field];
 	if (typeof value === 'number') {
 		if (!Number.isSafeInteger(value)) {
 			throw new PayoutInputError(
-				label,
+				field,
 				`${label} ${value} lost digits as a number; pass it as text (for example with a String() expression)`,
 			);
 		}
@@ -69,16 +95,16 @@ function text(label: string, value: unknown, maxLength: number): string {
 	}
 	if (typeof value !== 'string') {
 		throw new PayoutInputError(
-			label,
+			field,
 			`${label} must be text, got ${isBlank(value) ? 'nothing' : typeof value}`,
 		);
 	}
 	const trimmed = value.trim();
-	if (trimmed === '') throw new PayoutInputError(label, `${label} is empty`);
+	if (trimmed === '') throw new PayoutInputError(field, `${label} is empty`);
 	const length = characterCount(trimmed);
 	if (length > maxLength) {
 		throw new PayoutInputError(
-			label,
+			field,
 			`${label} is ${length} characters long; AliKassa allows at most ${maxLength}`,
 		);
 	}
@@ -86,15 +112,15 @@ function text(label: string, value: unknown, maxLength: number): string {
 }
 
 function optionalText(
-	label: string,
+	field: PayoutField,
 	value: unknown,
 	maxLength: number,
 	pattern?: [RegExp, string],
 ) {
 	if (isBlank(value)) return undefined;
-	const result = text(label, value, maxLength);
+	const result = text(field, value, maxLength);
 	if (pattern && !pattern[0].test(result))
-		throw new PayoutInputError(label, `${label} "${result}" ${pattern[1]}`);
+		throw new PayoutInputError(field, `${FIELD_LABELS[field]} "${result}" ${pattern[1]}`);
 	return result;
 }
 
@@ -103,7 +129,7 @@ function endpointId(value: unknown): number | undefined {
 	const number = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0) {
 		throw new PayoutInputError(
-			'Notification Endpoint ID',
+			'notificationEndpointId',
 			`Notification Endpoint ID must be a whole positive number (the id from the cabinet), got ${JSON.stringify(value)}`,
 		);
 	}
@@ -112,21 +138,21 @@ function endpointId(value: unknown): number | undefined {
 
 function extraFields(input: PayoutInput): PayoutExtra | undefined {
 	const extra: PayoutExtra = {
-		card_exp_year: optionalText('Card Expiry Year', input.cardExpYear, 2, [
+		card_exp_year: optionalText('cardExpYear', input.cardExpYear, 2, [
 			/^\d{2}$/,
 			'must be two digits, such as "27"',
 		]),
-		card_exp_month: optionalText('Card Expiry Month', input.cardExpMonth, 2, [
+		card_exp_month: optionalText('cardExpMonth', input.cardExpMonth, 2, [
 			/^(0[1-9]|1[0-2])$/,
 			'must be two digits from 01 to 12',
 		]),
-		card_holder: optionalText('Card Holder', input.cardHolder, 100),
-		card_country: optionalText('Card Country', input.cardCountry, 2, [
+		card_holder: optionalText('cardHolder', input.cardHolder, 100),
+		card_country: optionalText('cardCountry', input.cardCountry, 2, [
 			/^[A-Z]{2}$/,
 			'must be a two-letter ISO 3166-1 code in capitals, such as "DE"',
 		]),
 		card_recipient_birth_date: optionalText(
-			'Card Recipient Birth Date',
+			'cardRecipientBirthDate',
 			input.cardRecipientBirthDate,
 			10,
 			[/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'must be a date written YYYY-MM-DD'],
@@ -139,29 +165,29 @@ function extraFields(input: PayoutInput): PayoutExtra | undefined {
 /** Checks one payout's input and lays out the body exactly as it will be signed and sent. */
 export function buildPayoutBody(input: PayoutInput): PayoutBody {
 	const amount = readAmount(input.amount);
-	if ('problem' in amount) throw new PayoutInputError('Amount', amount.problem);
+	if ('problem' in amount) throw new PayoutInputError('amount', amount.problem);
 	const body: PayoutBody = {
 		amount: amount.amount,
-		number: text('Number', input.number, 255),
-		order_id: text('Order ID', input.orderId, 128),
-		service: text('Service', input.service, 100),
+		number: text('number', input.number, 255),
+		order_id: text('orderId', input.orderId, 128),
+		service: text('service', input.service, 100),
 		notification_endpoint_id: endpointId(input.notificationEndpointId),
 		notification_endpoint_url: optionalText(
-			'Notification Endpoint URL',
+			'notificationEndpointUrl',
 			input.notificationEndpointUrl,
 			255,
 			[/^https?:\/\/\S+$/, 'must be an http(s) URL'],
 		),
 		extra: extraFields(input),
-		customer_phone: optionalText('Customer Phone', input.customerPhone, 32, [
+		customer_phone: optionalText('customerPhone', input.customerPhone, 32, [
 			/^\+?\d{5,20}$/,
 			'must be digits only, such as 79001112233',
 		]),
-		customer_email: optionalText('Customer Email', input.customerEmail, 255, [
+		customer_email: optionalText('customerEmail', input.customerEmail, 255, [
 			/^[^\s@]+@[^\s@]+\.[^\s@]+$/,
 			'is not an email address',
 		]),
-		customer_code: optionalText('Customer Code', input.customerCode, 64),
+		customer_code: optionalText('customerCode', input.customerCode, 64),
 	};
 	return Object.fromEntries(
 		Object.entries(body).filter(([, value]) => value !== undefined),

@@ -7,6 +7,7 @@ import {
 	MAX_MAX_WAIT_SECONDS,
 	MAX_POLL_INTERVAL_SECONDS,
 } from '../../core/defaults';
+import { INPUT_FIELD_NAMES } from '../../core/inputFields';
 import {
 	concurrencyOption,
 	optionsCollection,
@@ -14,7 +15,44 @@ import {
 	timeoutOption,
 } from '../common.descriptions';
 
+const REQUIRED = ['amount', 'number', 'orderId', 'service'] as const;
+const REQUIRED_INPUT_FIELDS = REQUIRED.map((field) => INPUT_FIELD_NAMES[field]).join(', ');
+const OPTIONAL_INPUT_FIELDS = Object.entries(INPUT_FIELD_NAMES)
+	.filter(([field]) => !(REQUIRED as readonly string[]).includes(field))
+	.map(([, name]) => name)
+	.join(', ');
+
+/** Shown only when the fields are set in the node, not taken from the input item. */
+const definedBelow = { show: { dataMode: ['defineBelow'] } };
+
 const properties: INodeProperties[] = [
+	{
+		displayName: 'Data Mode',
+		name: 'dataMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Auto-Map Input Data to Fields',
+				value: 'autoMapInputData',
+				description: `Use when the input items' fields are named as in AliKassa's API (${REQUIRED_INPUT_FIELDS}). The quickest way for big batches: no expression is evaluated per row.`,
+			},
+			{
+				name: 'Map Each Field Below',
+				value: 'defineBelow',
+				description:
+					'Set each field below, for example with an expression that takes it from the input item',
+			},
+		],
+		default: 'defineBelow',
+	},
+	{
+		displayName: `Each input item is one payout, read from its fields ${REQUIRED_INPUT_FIELDS} and, when present and not empty, ${OPTIONAL_INPUT_FIELDS}. Other fields are not sent.`,
+		name: 'autoMapNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { dataMode: ['autoMapInputData'] } },
+	},
 	{
 		displayName: 'Amount',
 		name: 'amount',
@@ -24,6 +62,7 @@ const properties: INodeProperties[] = [
 		placeholder: '1000.44',
 		description:
 			'Amount in the account currency: a number or text with a dot and at most 2 decimals. Never rounded.',
+		displayOptions: definedBelow,
 	},
 	{
 		displayName: 'Number',
@@ -33,9 +72,11 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: '4111111111111111',
 		description: 'Card, account or phone number to pay to',
+		displayOptions: definedBelow,
 	},
 	orderIdField(
 		'Your unique ID for this payout (at most 128 characters). AliKassa refuses a repeated one, so take it from your data, not from the time: then re-running a batch can never pay twice.',
+		{ displayOptions: definedBelow },
 	),
 	{
 		displayName: 'Service',
@@ -46,6 +87,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'payment_card_rub',
 		description:
 			'Payout service code from the AliKassa cabinet, such as payment_card_rub or payment_card_sbp_rub',
+		displayOptions: definedBelow,
 	},
 	{
 		displayName: 'Wait for Final Status',
@@ -80,6 +122,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
+		displayOptions: definedBelow,
 		options: [
 			{
 				displayName: 'Card Country',

@@ -8,6 +8,7 @@ import {
 	MAX_POLL_INTERVAL_SECONDS,
 } from '../../core/defaults';
 import { isPaid, outcomeMessage, paidFields, type UnpaidOutcome } from '../../core/outcome';
+import { INPUT_FIELD_NAMES, payoutInputFromItem } from '../../core/inputFields';
 import { buildPayoutBody, PayoutInputError, type PayoutBody } from '../../core/payoutBody';
 import { payoutLimitRefusal } from '../../core/payoutLimit';
 import { readPositiveNumber, readTimeoutMs } from '../options';
@@ -24,7 +25,15 @@ interface CreateInput {
 	polling?: Polling;
 }
 
+/** Whether the payout fields come from the input item's fields of the same names. */
+function isAutoMapped(parameters: RunParameters, itemIndex: number): boolean {
+	return parameters.read('dataMode', itemIndex, 'defineBelow') === 'autoMapInputData';
+}
+
 function readPayoutBody(parameters: RunParameters, itemIndex: number): PayoutBody {
+	if (isAutoMapped(parameters, itemIndex)) {
+		return buildPayoutBody(payoutInputFromItem(parameters.context.getInputData()[itemIndex].json));
+	}
 	const { notificationEndpointId, ...additionalFields } = parameters.read(
 		'additionalFields',
 		itemIndex,
@@ -114,21 +123,34 @@ function outcomeError(
 }
 
 /** The Order ID for the message of a row that failed before its body was built, if readable. */
-function orderIdAsGiven(context: IExecuteFunctions, itemIndex: number): string | undefined {
+function orderIdAsGiven(parameters: RunParameters, itemIndex: number): string | undefined {
 	try {
-		return String(context.getNodeParameter('orderId', itemIndex, '') ?? '').trim() || undefined;
+		const orderId = isAutoMapped(parameters, itemIndex)
+			? payoutInputFromItem(parameters.context.getInputData()[itemIndex].json).orderId
+			: parameters.read('orderId', itemIndex, '');
+		return typeof orderId === 'string' || typeof orderId === 'number'
+			? String(orderId).trim() || undefined
+			: undefined;
 	} catch {
 		return undefined;
 	}
 }
 
+/** Where the person fixes a field: its parameter, or the input item's field of that name. */
+function whereToFix(error: PayoutInputError, autoMapped: boolean): string {
+	return autoMapped
+		? `Check the "${INPUT_FIELD_NAMES[error.field]}" field of the input item (Data Mode: Auto-Map Input Data to Fields).`
+		: `Check the "${error.parameter}" parameter.`;
+}
+
 /** Anything that fails before the payout is signed (bad input, an expression) left it unpaid. */
-function badInput(error: unknown): UnpaidOutcome {
+function badInput(error: unknown, parameters: RunParameters, itemIndex: number): UnpaidOutcome {
 	if (error instanceof PayoutInputError) {
+		const autoMapped = isAutoMapped(parameters, itemIndex);
 		return {
 			kind: 'notPaid',
 			reason: error.message,
-			description: `Check the "${error.parameter}" parameter. Nothing was sent to AliKassa.`,
+			description: `${whereToFix(error, autoMapped)} Nothing was sent to AliKassa.`,
 		};
 	}
 	return {
@@ -150,7 +172,12 @@ export async function execute(
 	try {
 		input = readCreateInput(this, itemIndex, run);
 	} catch (error) {
-		throw outcomeError(this, badInput(error), orderIdAsGiven(this, itemIndex), itemIndex);
+		throw outcomeError(
+			this,
+			badInput(error, run.parameters, itemIndex),
+			orderIdAsGiven(run.parameters, itemIndex),
+			itemIndex,
+		);
 	}
 	const { body } = input.sending;
 	const outcome = await sendPayoutOnce(input.sending);
