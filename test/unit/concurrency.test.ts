@@ -3,8 +3,8 @@ import { sleep } from 'n8n-workflow';
 import { mapWithConcurrency } from '../../nodes/AliKassa/core/concurrency';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** What the node passes in: n8n-workflow's sleep, for a later turn of the event loop. */
-const nextTurn = () => sleep(0);
+/** What the node passes in: the next turn of the event loop. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('mapWithConcurrency', () => {
 	it('keeps results in index order whatever order they finish in', async () => {
@@ -83,14 +83,25 @@ describe('mapWithConcurrency', () => {
 		await run;
 	});
 
-	it("with n8n's sleep, other work on the event loop runs between two item starts", async () => {
+	it("with the node's turn, the event loop's other phases (timers, I/O) run between item starts", async () => {
 		const events: string[] = [];
 		await mapWithConcurrency(3, 3, nextTurn, async (index) => {
 			events.push(`start ${index}`);
-			setImmediate(() => events.push(`after ${index}`));
+			setTimeout(() => events.push(`timer after ${index}`), 0);
+			// long enough for the timer to be due when the loop next looks at its timers
+			const until = Date.now() + 5;
+			while (Date.now() < until);
 		});
-		await new Promise((resolve) => setImmediate(resolve));
-		expect(events).toEqual(['start 0', 'after 0', 'start 1', 'after 1', 'start 2', 'after 2']);
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		// The first two may share the loop's round they began in (a turn ends at its check
+		// phase); from then on every start waits for a whole round, timers included.
+		expect(events.indexOf('timer after 0')).toBeLessThan(events.indexOf('start 2'));
+		expect(events.indexOf('timer after 1')).toBeLessThan(events.indexOf('start 2'));
+		expect(events.filter((event) => event.startsWith('start'))).toEqual([
+			'start 0',
+			'start 1',
+			'start 2',
+		]);
 	});
 
 	it('handles no work at all', async () => {

@@ -1,7 +1,4 @@
-/**
- * Resolves on a later turn of the event loop. The node layer supplies it: core/ imports nothing
- * from n8n, and a community node schedules with n8n-workflow's helpers, not Node's timers.
- */
+/** Resolves on a later turn of the event loop; given by the caller, so that tests can hold a turn. */
 export type NextTurn = () => Promise<void>;
 
 /**
