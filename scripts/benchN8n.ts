@@ -12,6 +12,7 @@ import { performance } from 'perf_hooks';
 import { sandboxCaFile, type ConnectionCounts } from '../sandbox/server';
 import { sendBare, type BareRun } from './bareClient';
 import { profileBreakdown, type ProfileBreakdown } from './cpuProfile';
+import { CpuSampler } from './cpuSampler';
 import {
 	formatMs,
 	formatNumber,
@@ -70,24 +71,8 @@ interface N8nRun {
 	nodeMs: number;
 	/** the whole `n8n execute`, start-up and import of the run data included */
 	processMs: number;
-	/** CPU time of the whole `n8n execute` (its task runner included) */
+	/** CPU time of the n8n process, all its threads, while the node ran */
 	cpuMs: number;
-}
-
-/**
- * CPU time of the children this process has waited for, from /proc/self/stat (cutime and
- * cstime, in clock ticks of 10 ms); NaN where there is no /proc.
- */
-function reapedChildrenCpuMs(): number {
-	try {
-		const fields = readFileSync('/proc/self/stat', 'utf8')
-			.replace(/^.*\) /, '')
-			.split(' ');
-		// after "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14
-		return (Number(fields[13]) + Number(fields[14])) * 10;
-	} catch {
-		return NaN;
-	}
 }
 
 interface Side {
@@ -100,11 +85,17 @@ interface Side {
 	bareConnections: ConnectionCounts;
 }
 
-function nodeExecutionMs(run: ExecutionRun): number {
-	const runs = run.data.resultData.runData[BATCH.payoutNode] as Array<{ executionTime?: number }>;
-	const executionTime = runs?.[0]?.executionTime;
-	if (executionTime === undefined) throw new Error(`${BATCH.payoutNode} has no executionTime`);
-	return executionTime;
+/** When the payout node started (epoch ms) and how long it ran, by n8n's own clock. */
+function nodeTiming(run: ExecutionRun): { startTime: number; executionTime: number } {
+	const runs = run.data.resultData.runData[BATCH.payoutNode] as Array<{
+		startTime?: number;
+		executionTime?: number;
+	}>;
+	const { startTime, executionTime } = runs?.[0] ?? {};
+	if (startTime === undefined || executionTime === undefined) {
+		throw new Error(`${BATCH.payoutNode} has no startTime or executionTime`);
+	}
+	return { startTime, executionTime };
 }
 
 /**
@@ -150,8 +141,6 @@ const batchWorkflowId = ({ concurrency, mapping }: Case) => `benchBatchC${concur
 
 interface SideBySide {
 	sides: Array<Case & Side>;
-	/** CPU of an `n8n execute` of the same workflow on one row */
-	startUpCpuMs: number;
 }
 
 interface Setting {
@@ -206,16 +195,11 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 		writeFileSync(csvPath, payoutCsv(rows));
 		const credential = sandboxCredential(sandbox.url);
 		await userFolder.importCredentials([credential]);
-		// One payout: n8n's CPU for start-up and everything but the batch, taken off the others.
-		const oneRowCsv = join(dataDir, 'one-row.csv');
-		writeFileSync(oneRowCsv, payoutCsv(payoutRows(1, 'start-up')));
-		const startUpWorkflow = { ...batchWorkflow(sandbox.url, oneRowCsv, 1), id: 'benchStartUp' };
-		await userFolder.importWorkflows([
-			startUpWorkflow,
-			...setting.cases.map(({ concurrency, mapping }) =>
+		await userFolder.importWorkflows(
+			setting.cases.map(({ concurrency, mapping }) =>
 				batchWorkflow(sandbox.url, csvPath, concurrency, mapping),
 			),
-		]);
+		);
 		const bareOptions = {
 			credential: credential.data,
 			ca: ca === undefined ? undefined : readFileSync(ca),
@@ -226,22 +210,23 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 		const runN8n = async (workflowId: string): Promise<Omit<Side, 'bare' | 'bareConnections'>> => {
 			await sandbox.reset();
 			const started = performance.now();
-			const cpuBefore = reapedChildrenCpuMs();
-			const execution = await userFolder.execute(workflowId);
-			const cpuMs = reapedChildrenCpuMs() - cpuBefore;
+			const cpu = new CpuSampler();
+			const execution = await userFolder.execute(workflowId, (pid) => cpu.start(pid));
+			cpu.stop();
 			const processMs = performance.now() - started;
 			if (execution.failed) {
 				throw new Error(
 					`n8n execute failed: ${execution.run.data.resultData.error?.message ?? execution.output}`,
 				);
 			}
+			const { startTime, executionTime } = nodeTiming(execution.run);
 			return {
 				n8n: {
 					created: nodeItems(execution.run, BATCH.payoutNode, 0).length,
 					refused: nodeItems(execution.run, BATCH.payoutNode, 1).length,
-					nodeMs: nodeExecutionMs(execution.run),
+					nodeMs: executionTime,
 					processMs,
-					cpuMs,
+					cpuMs: cpu.cpuBetween(startTime, startTime + executionTime),
 				},
 				profile:
 					setting.profileDir === undefined
@@ -258,7 +243,6 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 			return { bare, bareConnections: await sandbox.connections() };
 		};
 
-		const startUpCpuMs = (await runN8n(startUpWorkflow.id)).n8n.cpuMs;
 		const sides: Array<Case & Side> = [];
 		for (const measured of setting.cases) {
 			// Other processes share the cores: each side runs ROUNDS times, alternating, and its
@@ -277,7 +261,7 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 				...fastest(n8nRuns, (run) => run.n8n.nodeMs),
 			});
 		}
-		return { sides, startUpCpuMs };
+		return { sides };
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
@@ -313,7 +297,7 @@ function printProfile(profile: ProfileBreakdown, count: number, run: string): vo
 export async function benchRealN8n(count: number, profileDir?: string): Promise<TargetResult[]> {
 	const concurrencies = [...LIMITS.overBare.keys()];
 	const mappings: Mapping[] = ['example', 'expressions'];
-	const { sides, startUpCpuMs } = await runSideBySide({
+	const { sides } = await runSideBySide({
 		latencyMs: N8N_LATENCY_MS,
 		tls: false,
 		cases: mappings.flatMap((mapping) =>
@@ -328,7 +312,7 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 	for (const { concurrency, mapping, n8n, bare } of sides) {
 		const idealMs = (count * N8N_LATENCY_MS) / concurrency;
 		const ratio = n8n.nodeMs / bare.wallMs;
-		const n8nCpuPerPayout = (n8n.cpuMs - startUpCpuMs) / count;
+		const n8nCpuPerPayout = n8n.cpuMs / count;
 		const bareCpuPerPayout = bare.cpuMs / count;
 		rows.push([
 			`${MAPPING_LABELS[mapping]}, concurrency ${concurrency}`,
@@ -374,8 +358,8 @@ export async function benchRealN8n(count: number, profileDir?: string): Promise<
 			'auto-mapped: the example as shipped (Data Mode: Auto-Map Input Data to Fields);',
 			'expressions: the same with amount, number, order ID and service as {{ $json.… }} expressions.',
 			`ideal = payouts × ${N8N_LATENCY_MS} ms ÷ concurrency.`,
-			'CPU/payout n8n: CPU of the whole n8n execute less that of a one-row run of the same',
-			`workflow (${formatSeconds(startUpCpuMs)}: start-up), per payout; bare: the client's CPU.`,
+			'CPU/payout n8n: CPU of the n8n process (all its threads: signing, GC) while the node ran,',
+			"read from /proc every 5 ms; bare: the client's process during its run.",
 			'"n8n execute, whole": the process from start to exit (start-up, CSV, run data output).',
 			"n8n's task runner is not started (N8N_RUNNERS_MODE=external; the workflow has no Code node):",
 			'n8n execute would boot it just as the batch starts; a long-running n8n boots it once.',

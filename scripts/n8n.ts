@@ -382,12 +382,13 @@ export class N8nUserFolder {
 		};
 	}
 
-	private async cli(args: string[], timeoutMs = 180_000) {
+	private async cli(args: string[], timeoutMs = 180_000, onSpawn?: (pid: number) => void) {
 		const nodeArgs = this.options.nodeArgs ?? [];
 		const finished = await run(process.execPath, [...nodeArgs, N8N_CLI, ...args], {
 			cwd: this.path,
 			env: await this.env(),
 			timeoutMs,
+			onSpawn,
 		});
 		return { ...finished, output: `${finished.stdout}\n${finished.stderr}` };
 	}
@@ -426,8 +427,13 @@ export class N8nUserFolder {
 	 * Runs a workflow that starts with a Manual Trigger. Resolves with the run data whether the
 	 * execution succeeded or failed; rejects when n8n did not execute anything.
 	 */
-	async execute(workflowId: string): Promise<Execution> {
-		const finished = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+	/** `onSpawn` is told the pid of the `n8n execute` process (the bench samples its CPU). */
+	async execute(workflowId: string, onSpawn?: (pid: number) => void): Promise<Execution> {
+		const finished = await this.cli(
+			['execute', `--id=${workflowId}`, '--rawOutput'],
+			undefined,
+			onSpawn,
+		);
 		// n8n 2.x prints this and exits 0 without running when the id is missing.
 		if (finished.output.includes('"--id" has to be set!')) {
 			throw new Error(`n8n did not take the workflow id:\n${finished.output}`);

@@ -33,7 +33,13 @@ export function childEnv(): NodeJS.ProcessEnv {
 export function run(
 	command: string,
 	args: readonly string[],
-	options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+	options: {
+		cwd: string;
+		env?: NodeJS.ProcessEnv;
+		timeoutMs?: number;
+		/** told the process id as soon as the command runs */
+		onSpawn?: (pid: number) => void;
+	},
 ): Promise<Finished> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(command, args, {
@@ -41,6 +47,7 @@ export function run(
 			env: options.env ?? childEnv(),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
+		if (child.pid !== undefined) options.onSpawn?.(child.pid);
 		const stdout: Buffer[] = [];
 		const stderr: Buffer[] = [];
 		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
