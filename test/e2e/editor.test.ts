@@ -169,9 +169,17 @@ describeInChromium('the n8n editor in Chromium', () => {
 		{
 			action: 'Create a payout',
 			operation: 'Create Payout',
-			shows: ['Amount', 'Number', 'Order ID', 'Service', 'Additional Fields', 'Options'],
+			shows: [
+				'Data Mode',
+				'Amount',
+				'Number',
+				'Order ID',
+				'Service',
+				'Additional Fields',
+				'Options',
+			],
 			hides: [],
-			dropdowns: ['operation'],
+			dropdowns: ['operation', 'dataMode'],
 			saveAs: 'create-payout',
 		},
 		{
@@ -232,6 +240,32 @@ describeInChromium('the n8n editor in Chromium', () => {
 				expect(await parameterValue(panel, seconds)).toMatch(/^\d+$/);
 			}
 			await screenshot('wait-for-final-status', panel);
+		},
+		STEP_TIMEOUT_MS,
+	);
+
+	test(
+		'Create Payout with Data Mode "Auto-Map Input Data to Fields" hides the fields and names the input fields it reads',
+		async () => {
+			const panel = await openPayoutAction('Create a payout');
+			const parameters = panel.locator(byTestId('node-parameters'));
+			await parameters.waitFor();
+			await panel.locator(byTestId('parameter-input-dataMode')).click();
+			await page
+				.locator(`${byTestId('parameter-input-item')}:visible`, {
+					hasText: 'Auto-Map Input Data to Fields',
+				})
+				.click();
+			await parameters.getByText('Each input item is one payout').waitFor();
+			const text = await parameters.innerText();
+			for (const field of ['amount, number, order_id, service', 'customer_email']) {
+				expect(text).toContain(field);
+			}
+			for (const label of ['Amount', 'Order ID', 'Additional Fields']) {
+				expect(text.split('\n').map((line) => line.trim())).not.toContain(label);
+			}
+			expect(text).toContain('Options');
+			await screenshot('create-payout-auto-map', panel);
 		},
 		STEP_TIMEOUT_MS,
 	);
