@@ -128,11 +128,16 @@ async function executionsOf(workflowId: string): Promise<ApiExecution[]> {
 }
 
 /** The workflow's finished executions once there are `count`, newest first. */
+/** n8n lists an execution as soon as it starts, before its later nodes have run. */
+const STILL_RUNNING = new Set(['new', 'running']);
+
+/** The workflow's executions, newest first, once at least `count` exist and all have ended. */
 async function waitForExecutions(workflowId: string, count: number): Promise<ApiExecution[]> {
 	const deadline = Date.now() + EXECUTION_WAIT_MS;
 	for (;;) {
 		const executions = await executionsOf(workflowId);
-		if (executions.length >= count || Date.now() > deadline) return executions;
+		const ended = !executions.some((execution) => STILL_RUNNING.has(execution.status));
+		if ((executions.length >= count && ended) || Date.now() > deadline) return executions;
 		await sleep(250);
 	}
 }
