@@ -17,14 +17,21 @@ function holdsExpression(raw: unknown): boolean {
  */
 export class RunParameters {
 	private readonly sameForEveryItem = new Map<string, unknown>();
+	/** the names found to hold an expression: their raw value is not looked at again */
+	private readonly evaluatedPerItem = new Set<string>();
 
 	constructor(readonly context: IExecuteFunctions) {}
 
 	read(name: string, itemIndex: number, fallback?: unknown): unknown {
 		if (this.sameForEveryItem.has(name)) return this.sameForEveryItem.get(name);
 		const value = this.context.getNodeParameter(name, itemIndex, fallback);
-		const raw = this.context.getNodeParameter(name, itemIndex, fallback, { rawExpressions: true });
-		if (!holdsExpression(raw)) this.sameForEveryItem.set(name, value);
+		if (!this.evaluatedPerItem.has(name)) {
+			const raw = this.context.getNodeParameter(name, itemIndex, fallback, {
+				rawExpressions: true,
+			});
+			if (holdsExpression(raw)) this.evaluatedPerItem.add(name);
+			else this.sameForEveryItem.set(name, value);
+		}
 		return value;
 	}
 }

@@ -30,10 +30,14 @@ function isAutoMapped(parameters: RunParameters, itemIndex: number): boolean {
 	return parameters.read('dataMode', itemIndex, 'defineBelow') === 'autoMapInputData';
 }
 
+/** The payout's fields as the input item holds them (Auto-Map Input Data to Fields). */
+function inputOfItem(parameters: RunParameters, itemIndex: number) {
+	return payoutInputFromItem(parameters.context.getInputData()[itemIndex].json);
+}
+
 function readPayoutBody(parameters: RunParameters, itemIndex: number): PayoutBody {
-	if (isAutoMapped(parameters, itemIndex)) {
-		return buildPayoutBody(payoutInputFromItem(parameters.context.getInputData()[itemIndex].json));
-	}
+	if (isAutoMapped(parameters, itemIndex))
+		return buildPayoutBody(inputOfItem(parameters, itemIndex));
 	const { notificationEndpointId, ...additionalFields } = parameters.read(
 		'additionalFields',
 		itemIndex,
@@ -126,7 +130,7 @@ function outcomeError(
 function orderIdAsGiven(parameters: RunParameters, itemIndex: number): string | undefined {
 	try {
 		const orderId = isAutoMapped(parameters, itemIndex)
-			? payoutInputFromItem(parameters.context.getInputData()[itemIndex].json).orderId
+			? inputOfItem(parameters, itemIndex).orderId
 			: parameters.read('orderId', itemIndex, '');
 		return typeof orderId === 'string' || typeof orderId === 'number'
 			? String(orderId).trim() || undefined
