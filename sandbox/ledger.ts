@@ -34,6 +34,7 @@ export interface NewPayout {
 export interface LedgerSettings {
 	finalStatus: FinalStatus;
 	finalAfterMs: number;
+	firstPayoutId: number;
 }
 
 /**
@@ -53,7 +54,7 @@ export function automaticFinalStatus(number: string, configured: FinalStatus): F
 export class Ledger {
 	private readonly accounts: Map<string, LedgerAccount>;
 	private readonly entries: LedgerEntry[] = [];
-	private nextId = FIRST_PAYOUT_ID;
+	private nextId: number;
 
 	constructor(
 		accounts: readonly LedgerAccount[],
@@ -62,6 +63,7 @@ export class Ledger {
 		private readonly onFinal: (entry: LedgerEntry) => Promise<void>,
 	) {
 		this.accounts = new Map(accounts.map((account) => [account.id, account]));
+		this.nextId = settings.firstPayoutId;
 	}
 
 	account(id: string | null): LedgerAccount | undefined {
@@ -140,7 +142,7 @@ export class Ledger {
 	reset(): void {
 		this.timers.clear();
 		this.entries.length = 0;
-		this.nextId = FIRST_PAYOUT_ID;
+		this.nextId = this.settings.firstPayoutId;
 		for (const account of this.accounts.values()) account.balanceCents = account.openingCents;
 	}
 

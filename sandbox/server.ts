@@ -18,7 +18,7 @@ import {
 } from './faults';
 import { jsonAnswer, normalizePath, readBody, send, type Answer } from './http';
 import { notificationsPrivateKey, readCertFile, readTlsFile, verifiedHash } from './keys';
-import { Ledger, type LedgerAccount } from './ledger';
+import { FIRST_PAYOUT_ID, Ledger, type LedgerAccount } from './ledger';
 import { answerApiRequest, type ApiRequest } from './merchantApi';
 import { centsOf } from './money';
 import { Notifier } from './notifier';
@@ -70,6 +70,11 @@ function checkOptions(options: SandboxOptions): void {
 	const checks: Array<[boolean, string]> = [
 		[isDuration(options.latencyMs), 'latencyMs must be 0 or more'],
 		[isDuration(options.finalAfterMs), 'finalAfterMs must be 0 or more'],
+		[
+			options.firstPayoutId === undefined ||
+				(Number.isSafeInteger(options.firstPayoutId) && options.firstPayoutId > 0),
+			'firstPayoutId must be a whole number above 0',
+		],
 		[
 			options.faultRate === undefined || (options.faultRate >= 0 && options.faultRate <= 1),
 			'faultRate must be between 0 and 1',
@@ -142,7 +147,11 @@ class LocalSandbox implements Sandbox {
 		this.notifier = new Notifier(notificationsPrivateKey(), this.log);
 		this.ledger = new Ledger(
 			accounts,
-			{ finalStatus: options.finalStatus ?? 'paid', finalAfterMs: options.finalAfterMs ?? 2000 },
+			{
+				finalStatus: options.finalStatus ?? 'paid',
+				finalAfterMs: options.finalAfterMs ?? 2000,
+				firstPayoutId: options.firstPayoutId ?? FIRST_PAYOUT_ID,
+			},
 			this.payoutTimers,
 			(entry) => this.notifier.notify(entry.payout),
 		);

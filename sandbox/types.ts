@@ -51,6 +51,8 @@ export interface SandboxOptions {
 	finalStatus?: FinalStatus;
 	/** 2000 when left out. */
 	finalAfterMs?: number;
+	/** The id of the first payout (and of the first after a reset); 100001524 when left out. */
+	firstPayoutId?: number;
 	/** 0..1: the share of API requests that get a random fault. */
 	faultRate?: number;
 	faultKinds?: FaultKind[];

@@ -8,6 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 
 import { startSandbox, type Sandbox, type SandboxPayout } from '../../sandbox/server';
+import type { SandboxOptions } from '../../sandbox/types';
 import { EXAMPLES_DIR, notificationsCredential, sandboxCredential } from '../../scripts/examples';
 import {
 	ensureN8nInstalled,
@@ -37,11 +38,12 @@ export interface N8nHarness {
 
 export async function setUpN8n(
 	options: Omit<UserFolderOptions, 'readableDirs'> = {},
+	sandboxOptions: Pick<SandboxOptions, 'firstPayoutId'> = {},
 ): Promise<N8nHarness> {
 	await ensureN8nInstalled();
 	const pkg = await preparePackage();
 	// Payouts stay "wait" until a test makes them final with sandbox.finalize().
-	const sandbox = await startSandbox({ quiet: true, finalAfterMs: 60 * 60_000 });
+	const sandbox = await startSandbox({ ...sandboxOptions, quiet: true, finalAfterMs: 60 * 60_000 });
 	const dataDir = mkdtempSync(join(tmpdir(), 'alikassa-e2e-data-'));
 	const n8n = await N8nUserFolder.create(pkg, {
 		...options,

@@ -73,7 +73,10 @@ describe('buildPayoutBody', () => {
 
 	it('takes a number from a sheet as text, but refuses one that lost digits', () => {
 		expect(buildPayoutBody({ ...minimal, number: 79005554455 }).number).toBe('79005554455');
-		expect(refusal({ ...minimal, number: Number('4111111111111111111') }).parameter).toBe('Number');
+		const lost = refusal({ ...minimal, number: Number('4111111111111111111') });
+		expect(lost.parameter).toBe('Number');
+		expect(lost.message).toMatch(/digits were lost\); pass it as text/);
+		expect(lost.message).not.toMatch(/41111/);
 	});
 
 	it.each([

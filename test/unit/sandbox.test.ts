@@ -806,6 +806,16 @@ describe('control API', () => {
 		expect(json(await api(sandbox, 'v1/account/balance', [])).balance).toBe('999500.00');
 	});
 
+	it('numbers payouts from firstPayoutId when given, after a reset too', async () => {
+		const numbered = await sandboxWith({ firstPayoutId: 300000001 });
+		expect(await createdId(numbered)).toBe(300000001);
+		expect(await createdId(numbered)).toBe(300000002);
+		numbered.reset();
+		expect(await createdId(numbered)).toBe(300000001);
+		await expect(startSandbox({ firstPayoutId: 0 })).rejects.toThrow(/firstPayoutId/);
+		await expect(startSandbox({ firstPayoutId: 1.5 })).rejects.toThrow(/firstPayoutId/);
+	});
+
 	it('answers 404 for what it does not know', async () => {
 		expect((await control('GET', 'nothing')).status).toBe(404);
 	});

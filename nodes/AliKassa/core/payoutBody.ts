@@ -85,10 +85,11 @@ function characterCount(text: string): number {
 function text(field: PayoutField, value: unknown, maxLength: number): string {
 	const label = FIELD_LABELS[field];
 	if (typeof value === 'number') {
+		// The rounded value is not echoed: it shows most of a card number, and not the one given.
 		if (!Number.isSafeInteger(value)) {
 			throw new PayoutInputError(
 				field,
-				`${label} ${value} lost digits as a number; pass it as text (for example with a String() expression)`,
+				`${label} came as a number too long for JavaScript to keep exactly (digits were lost); pass it as text (for example with a String() expression)`,
 			);
 		}
 		value = String(value);
