@@ -139,10 +139,6 @@ interface Case {
 
 const batchWorkflowId = ({ concurrency, mapping }: Case) => `benchBatchC${concurrency}${mapping}`;
 
-interface SideBySide {
-	sides: Array<Case & Side>;
-}
-
 interface Setting {
 	latencyMs: number;
 	tls: boolean;
@@ -168,7 +164,7 @@ function newestProfile(dir: string): string {
  * For each concurrency, on one sandbox: the bare client, then n8n, each after a sandbox reset,
  * so both send the very same order_ids and signed bodies.
  */
-async function runSideBySide(setting: Setting): Promise<SideBySide> {
+async function runSideBySide(setting: Setting): Promise<Array<Case & Side>> {
 	await ensureN8nInstalled();
 	const pkg = await preparePackage();
 	const sandbox = await SandboxProcess.start({
@@ -261,7 +257,7 @@ async function runSideBySide(setting: Setting): Promise<SideBySide> {
 				...fastest(n8nRuns, (run) => run.n8n.nodeMs),
 			});
 		}
-		return { sides };
+		return sides;
 	} finally {
 		await sandbox.stop();
 		userFolder.remove();
@@ -297,7 +293,7 @@ function printProfile(profile: ProfileBreakdown, count: number, run: string): vo
 export async function benchRealN8n(count: number, profileDir?: string): Promise<TargetResult[]> {
 	const concurrencies = [...LIMITS.overBare.keys()];
 	const mappings: Mapping[] = ['example', 'expressions'];
-	const { sides } = await runSideBySide({
+	const sides = await runSideBySide({
 		latencyMs: N8N_LATENCY_MS,
 		tls: false,
 		cases: mappings.flatMap((mapping) =>
@@ -379,15 +375,13 @@ export async function benchConnections(
 	count: number,
 	concurrency: number,
 ): Promise<TargetResult[]> {
-	const side = (
-		await runSideBySide({
-			latencyMs: CONNECTIONS_LATENCY_MS,
-			tls: true,
-			cases: [{ concurrency, mapping: 'example' }],
-			count,
-			rounds: 1,
-		})
-	).sides[0];
+	const [side] = await runSideBySide({
+		latencyMs: CONNECTIONS_LATENCY_MS,
+		tls: true,
+		cases: [{ concurrency, mapping: 'example' }],
+		count,
+		rounds: 1,
+	});
 	const row = (client: string, made: number, wallMs: number, counts: ConnectionCounts): Cell[] => [
 		client,
 		created(made, count),

@@ -425,9 +425,9 @@ export class N8nUserFolder {
 
 	/**
 	 * Runs a workflow that starts with a Manual Trigger. Resolves with the run data whether the
-	 * execution succeeded or failed; rejects when n8n did not execute anything.
+	 * execution succeeded or failed; rejects when n8n did not execute anything. `onSpawn` is told
+	 * the pid of the `n8n execute` process (the bench samples its CPU).
 	 */
-	/** `onSpawn` is told the pid of the `n8n execute` process (the bench samples its CPU). */
 	async execute(workflowId: string, onSpawn?: (pid: number) => void): Promise<Execution> {
 		const finished = await this.cli(
 			['execute', `--id=${workflowId}`, '--rawOutput'],

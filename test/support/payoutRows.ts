@@ -46,11 +46,16 @@ export function payoutRunner(sandbox: () => Sandbox) {
 	}
 	const payoutRequests = () =>
 		sandbox().requests.filter((request) => request.path === '/v1/payout');
+	/** The order_id of every payout request, sorted: a batch sends its rows in no fixed order. */
+	const sentOrderIds = () =>
+		payoutRequests()
+			.map((request) => (JSON.parse(request.body) as { order_id: string }).order_id)
+			.sort();
 	function creationsPerOrderId(): Map<string, number> {
 		const counts = new Map<string, number>();
 		for (const payout of sandbox().payouts())
 			counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
 		return counts;
 	}
-	return { run, everyRun, payoutRequests, creationsPerOrderId };
+	return { run, everyRun, payoutRequests, sentOrderIds, creationsPerOrderId };
 }

@@ -1,10 +1,9 @@
 import { sleep } from 'n8n-workflow';
 
+import { nextTurn } from '../../nodes/AliKassa/actions/router';
 import { mapWithConcurrency } from '../../nodes/AliKassa/core/concurrency';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-/** What the node passes in: the next turn of the event loop. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('mapWithConcurrency', () => {
 	it('keeps results in index order whatever order they finish in', async () => {

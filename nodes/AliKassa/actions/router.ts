@@ -47,7 +47,7 @@ function asNodeError(context: IExecuteFunctions, error: unknown, itemIndex: numb
  * sleep(0): a timer waits at least 1 ms, which made one item start per millisecond the ceiling
  * of a batch (about 1 000 payouts/s, reached at concurrency 50 with 50 ms answers).
  */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * What a node that stops at a failed payout row must say: n8n drops its output, so the message

@@ -1,7 +1,7 @@
 import type { PayoutField, PayoutInput } from './payoutBody';
 
 /**
- * Where "Map Automatically" finds each payout field in an input item: under AliKassa's own
+ * Where "Auto-Map Input Data to Fields" finds each payout field in an input item: under AliKassa's own
  * name for it in the v1/payout body, the card fields of `extra` flat, as a spreadsheet or CSV
  * has them.
  */
@@ -24,7 +24,8 @@ export const INPUT_FIELD_NAMES: Record<PayoutField, string> = {
 
 /**
  * One payout's input taken from an item's own fields of those names; its other fields (a name,
- * a comment) are not part of the payout and are left alone. An empty optional field is no field.
+ * a comment) are not part of the payout and are left alone. buildPayoutBody then treats an empty
+ * optional field as absent, as it does a blank parameter.
  */
 export function payoutInputFromItem(item: Record<string, unknown>): PayoutInput {
 	const input: Partial<Record<PayoutField, unknown>> = {};
