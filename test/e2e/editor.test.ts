@@ -312,9 +312,12 @@ describeInChromium('the n8n editor in Chromium', () => {
 			await page.locator(byTestId('new-credential-type-button')).click();
 
 			const form = page.locator(byTestId('editCredential-modal'));
-			const field = (name: string) => form.locator(`${byTestId(`parameter-input-${name}`)} input`);
+			// n8n 2.8 renders every field as an <input>; newer n8n renders some (the private key) as a
+			// <textarea>: the first editable element in the field is the one people type into.
+			const field = (name: string) =>
+				form.locator(`${byTestId(`parameter-input-${name}`)} :is(input, textarea)`).first();
 			await field('accountId').fill(SANDBOX_ACCOUNT_ID);
-			// A single-line field: the browser drops the PEM's line breaks, as it does for people.
+			// As people paste it: an <input> drops the PEM's line breaks, a <textarea> keeps them.
 			await field('privateKey').fill(readFileSync(join(archive, 'private.pem'), 'utf8'));
 			await field('password').fill('not-the-password');
 			await field('baseUrl').fill(harness.sandbox.url);
