@@ -9,7 +9,12 @@ import type {
 
 import { DEFAULT_BASE_URL, readCredentials, signRequest } from '../nodes/AliKassa/core/credentials';
 import type { PhpJsonValue } from '../nodes/AliKassa/core/phpJson';
-import { checkAmountLimit, signingTarget } from '../nodes/AliKassa/core/signingScope';
+import {
+	checkAmountLimit,
+	checkPayoutQuery,
+	checkRequestProxy,
+	signingTarget,
+} from '../nodes/AliKassa/core/signingScope';
 
 /** What n8n's older request helper (the HTTP Request node's path) reads besides `url`. */
 interface OlderRequestOptions {
@@ -110,7 +115,8 @@ export class AliKassaPayoutApi implements ICredentialType {
 	 * HTTP Request node can call any AliKassa endpoint too. The body is serialized here, once,
 	 * and n8n sends that string unchanged. Only requests to the Base URL's origin are signed,
 	 * and never followed through a redirect: n8n would carry the Sign header and, on a 307/308,
-	 * the body along (its cross-origin option strips only Authorization).
+	 * the body along (its cross-origin option strips only Authorization). Nor is a request
+	 * signed that a proxy could read (plain http), or a payout with fields outside its body.
 	 */
 	async authenticate(
 		credentials: ICredentialDataDecryptedObject,
@@ -121,7 +127,9 @@ export class AliKassaPayoutApi implements ICredentialType {
 		const aliKassa = readCredentials(credentials);
 		const url = signingTarget(aliKassa, options.url ?? uri, options.baseURL);
 		const body = options.body as PhpJsonValue | string | undefined;
-		checkAmountLimit(aliKassa, body);
+		checkRequestProxy(url, options.proxy);
+		checkPayoutQuery(aliKassa, url, options.qs);
+		checkAmountLimit(aliKassa, body, url);
 		const signed = await signRequest(aliKassa, body);
 		const noRedirects: OlderRequestOptions = {
 			followRedirect: false,

@@ -48,7 +48,6 @@ const ACTIVITIES: Activity[] = [
 		label: "n8n's HTTP helper (axios, a new agent per request)",
 		matches: (name, url) => name === 'httpRequest' && url.includes('request-helper-functions'),
 	},
-	{ label: "the node's own POST (httpPost)", matches: (name) => name === 'httpPost' },
 	{ label: 'Sentry instrumentation of http', matches: inPackage('@sentry') },
 	{
 		label: 'sockets, HTTP and TLS (Node.js)',

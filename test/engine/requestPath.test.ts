@@ -1,16 +1,16 @@
 /**
- * The node's own request path (warm connections instead of n8n's per-request agent): it signs
- * exactly as the credential's `authenticate`, reuses connections, never follows a redirect,
- * keeps to its timeout, honours the proxy environment as n8n does and maps errors as before.
+ * The node's request path (n8n's `httpRequest` helper with the body already signed): it signs
+ * exactly as the credential's `authenticate`, never follows a redirect, keeps to its timeout
+ * against a trickling server, bounds the answer's size and maps errors as before. n8n's
+ * helper applies n8n's proxy settings (n8n-core's own tests cover those).
  */
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { MAX_ANSWER_BYTES } from '../../nodes/AliKassa/core/defaults';
 import { AliKassaPayoutApi } from '../../credentials/AliKassaPayoutApi.credentials';
-import { closeConnections } from '../../nodes/AliKassa/transport/connections';
-import { startConnectProxy, type ConnectProxy } from '../support/connectProxy';
 import { listen } from '../support/localServer';
 import { runPayoutNode } from '../../scripts/engine';
 import { sandboxCredentials } from '../../scripts/sandboxCredentials';
@@ -35,7 +35,6 @@ afterEach(async () => {
 		if (value === undefined) delete process.env[name];
 		else process.env[name] = value;
 	}
-	closeConnections();
 });
 
 const fromItem = {
@@ -88,12 +87,6 @@ async function closedPortUrl(): Promise<string> {
 	return `http://127.0.0.1:${port}`;
 }
 
-async function proxy(options: { refuseWith?: number } = {}): Promise<ConnectProxy> {
-	const started = await startConnectProxy(options);
-	cleanUps.push(() => started.close());
-	return started;
-}
-
 describe('signing', () => {
 	it('sends the very bytes and Sign that the credential’s authenticate makes for the same body', async () => {
 		const result = await createPayouts(rows('same-bytes', 3));
@@ -116,17 +109,7 @@ describe('signing', () => {
 	});
 });
 
-describe('connections', () => {
-	it('reuses them across a batch: no more connections than the concurrency', async () => {
-		const result = await createPayouts(rows('warm', 60), 5);
-		expect(result.error).toBeUndefined();
-		expect(result.output.filter((item) => item.json.id !== undefined)).toHaveLength(60);
-		const counts = sandbox().connections();
-		expect(counts.requests).toBe(60);
-		expect(counts.tcp).toBeGreaterThanOrEqual(1);
-		expect(counts.tcp).toBeLessThanOrEqual(5);
-	});
-
+describe('the exchange', () => {
 	it('does not follow a redirect, even to AliKassa itself', async () => {
 		const redirecting = await startServer((request, response) => {
 			response.writeHead(307, { Location: `${sandbox().url}${request.url}` }).end();
@@ -152,6 +135,16 @@ describe('connections', () => {
 		expect(Date.now() - started).toBeLessThan(3000);
 	});
 
+	it('cuts off an answer larger than MAX_ANSWER_BYTES', async () => {
+		const endless = await startServer((_, response) => {
+			response.writeHead(200, { 'Content-Type': 'application/json' });
+			response.end(`{"pad":"${'x'.repeat(MAX_ANSWER_BYTES)}"}`);
+		});
+		const answer = await balance(endless);
+		expect(answer.error).toBe('The connection to AliKassa broke during v1/account/balance');
+		expect(answer.description).toMatch(/EMSGSIZE/);
+	});
+
 	it('maps a refused connection and a reset as before', async () => {
 		const refused = await balance(await closedPortUrl());
 		expect(refused.error).toBe('Cannot reach AliKassa; nothing was sent');
@@ -161,45 +154,5 @@ describe('connections', () => {
 		const reset = await balance(sandbox().url);
 		expect(reset.error).toBe('The connection to AliKassa broke during v1/account/balance');
 		expect(reset.description).toMatch(/ECONNRESET/);
-	});
-});
-
-describe('proxy settings from the environment, as n8n honours them', () => {
-	it('tunnels through the proxy HTTP_PROXY names', async () => {
-		const tunnel = await proxy();
-		process.env.HTTP_PROXY = tunnel.url;
-		const result = await createPayouts(rows('proxied', 12), 3);
-		expect(result.error).toBeUndefined();
-		expect(sandbox().payouts()).toHaveLength(12);
-		expect(sandbox().requests.every((request) => request.signatureValid)).toBe(true);
-		const target = new URL(sandbox().url).host;
-		expect(tunnel.tunnels.length).toBeGreaterThanOrEqual(1);
-		expect(tunnel.tunnels.length).toBeLessThanOrEqual(3);
-		expect(tunnel.tunnels.every((opened) => opened.target === target)).toBe(true);
-	});
-
-	it('goes direct to a host NO_PROXY lists', async () => {
-		const tunnel = await proxy();
-		process.env.http_proxy = tunnel.url;
-		process.env.no_proxy = 'example.com, 127.0.0.1';
-		const result = await createPayouts(rows('no-proxy', 4));
-		expect(result.error).toBeUndefined();
-		expect(sandbox().payouts()).toHaveLength(4);
-		expect(tunnel.tunnels).toHaveLength(0);
-	});
-
-	it('sends the proxy login, and a refusing proxy means nothing was sent', async () => {
-		const refusing = await proxy({ refuseWith: 407 });
-		const withLogin = new URL(refusing.url);
-		withLogin.username = 'n8n';
-		withLogin.password = 'p@ss';
-		process.env.ALL_PROXY = withLogin.href;
-		const answer = await balance(sandbox().url);
-		expect(answer.error).toBe('Cannot reach AliKassa; nothing was sent');
-		expect(answer.description).toMatch(/ECONNREFUSED/);
-		expect(refusing.tunnels[0].authorization).toBe(
-			`Basic ${Buffer.from('n8n:p@ss').toString('base64')}`,
-		);
-		expect(sandbox().requests).toHaveLength(0);
 	});
 });

@@ -213,3 +213,53 @@ describe('Maximum Amount per Payout also binds the HTTP Request node', () => {
 		]);
 	});
 });
+
+describe('holes found when attacked stay closed', () => {
+	const payout = { amount: '10.00', number: '4111111111111111', order_id: 'h-1' };
+
+	test("the HTTP Request node's Proxy option on a plain http Base URL: not signed", async () => {
+		const options = {
+			...asHttpRequestNode(`${sandbox().url}/v1/payout`, payout),
+			proxy: foreign.url,
+		};
+		await expect(authenticate(sandbox().url, options as unknown as IHttpRequestOptions)).rejects.toThrow(
+			/proxy over plain http/,
+		);
+		expect(foreign.heard).toEqual([]);
+	});
+
+	test.each([
+		['in the address', { url: `/v1/payout?amount=5000000.00` }],
+		['as qs', { url: '/v1/payout', qs: { amount: '5000000.00' } }],
+	])('a payout with query parameters %s is not signed, cap or not', async (_name, extra) => {
+		for (const cap of [{}, { maxAmount: '100.00' }]) {
+			const options = {
+				...asHttpRequestNode(`${sandbox().url}/v1/payout`, { order_id: 'h-2' }),
+				uri: undefined,
+				...extra,
+			} as unknown as IHttpRequestOptions;
+			await expect(authenticate(sandbox().url, options, cap)).rejects.toThrow(
+				/query parameters, which the signature does not cover/,
+			);
+		}
+		expect(sandbox().requests).toEqual([]);
+	});
+
+	test('under a cap, a payout body without an amount is not signed; a lookup still is', async () => {
+		const cap = { maxAmount: '100.00' };
+		await expect(
+			authenticate(
+				sandbox().url,
+				asHttpRequestNode(`${sandbox().url}/v1/payout`, { order_id: 'h-3' }),
+				cap,
+			),
+		).rejects.toThrow(/has no amount in its body to check/);
+		await expect(
+			authenticate(
+				sandbox().url,
+				asHttpRequestNode(`${sandbox().url}/v1/payout/status?x=1`, { order_id: 'h-3' }),
+				cap,
+			),
+		).resolves.toMatchObject({ headers: expect.objectContaining({ Sign: expect.any(String) }) });
+	});
+});

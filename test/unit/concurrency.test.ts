@@ -2,6 +2,7 @@ import { sleep } from 'n8n-workflow';
 
 import { nextTurn } from '../../nodes/AliKassa/actions/router';
 import { mapWithConcurrency } from '../../nodes/AliKassa/core/concurrency';
+import { YIELD_AFTER_MS } from '../../nodes/AliKassa/core/defaults';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +45,7 @@ describe('mapWithConcurrency', () => {
 	it('never starts two items in the same turn', async () => {
 		let turnsPassed = 0;
 		const countedTurn = async () => {
-			await nextTurn();
+			await sleep(0);
 			turnsPassed++;
 		};
 		const startedAfter: number[] = [];
@@ -82,25 +83,32 @@ describe('mapWithConcurrency', () => {
 		await run;
 	});
 
-	it("with the node's turn, the event loop's other phases (timers, I/O) run between item starts", async () => {
+	it("with the node's turn, timers and I/O run once an item held the thread past YIELD_AFTER_MS", async () => {
+		const events: string[] = [];
+		await mapWithConcurrency(5, 5, nextTurn, async (index) => {
+			events.push(`start ${index}`);
+			setTimeout(() => events.push(`timer after ${index}`), 0);
+			const until = Date.now() + YIELD_AFTER_MS + 2;
+			while (Date.now() < until);
+		});
+		await new Promise((resolve) => setTimeout(resolve, 5));
+		// the longest run of starts with no timer between them: a few items, never the batch
+		const runs = events
+			.join(',')
+			.split(/timer after \d+/)
+			.map((run) => run.split('start').length - 1);
+		expect(Math.max(...runs)).toBeLessThanOrEqual(3);
+		expect(events.indexOf('timer after 0')).toBeLessThan(events.indexOf('start 4'));
+	});
+
+	it("with the node's turn, quick items start without waiting for a timer (no cap per millisecond)", async () => {
+		await nextTurn();
 		const events: string[] = [];
 		await mapWithConcurrency(3, 3, nextTurn, async (index) => {
 			events.push(`start ${index}`);
 			setTimeout(() => events.push(`timer after ${index}`), 0);
-			// long enough for the timer to be due when the loop next looks at its timers
-			const until = Date.now() + 5;
-			while (Date.now() < until);
 		});
-		await new Promise((resolve) => setTimeout(resolve, 5));
-		// The first two may share the loop's round they began in (a turn ends at its check
-		// phase); from then on every start waits for a whole round, timers included.
-		expect(events.indexOf('timer after 0')).toBeLessThan(events.indexOf('start 2'));
-		expect(events.indexOf('timer after 1')).toBeLessThan(events.indexOf('start 2'));
-		expect(events.filter((event) => event.startsWith('start'))).toEqual([
-			'start 0',
-			'start 1',
-			'start 2',
-		]);
+		expect(events).toEqual(['start 0', 'start 1', 'start 2']);
 	});
 
 	it('handles no work at all', async () => {

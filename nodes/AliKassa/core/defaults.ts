@@ -28,12 +28,7 @@ export const MAX_POLL_INTERVAL_SECONDS = 600;
 export const DEFAULT_MAX_WAIT_SECONDS = 120;
 export const MAX_MAX_WAIT_SECONDS = 3600;
 
-/**
- * Warm connections: an idle one closes after this, shorter than the idle timeouts servers
- * commonly use (Node 5 s, nginx 75 s), so the server does not close it just as it is reused.
- */
-export const IDLE_CONNECTION_MS = 4000;
-/** Reaching a proxy and its answer to CONNECT; the request's own timeout bounds it too. */
-export const PROXY_CONNECT_TIMEOUT_MS = 30_000;
+/** A batch lets n8n's other work run after holding the thread this long. */
+export const YIELD_AFTER_MS = 5;
 /** Larger answers are cut off: no AliKassa answer comes near this. */
 export const MAX_ANSWER_BYTES = 1024 * 1024;
