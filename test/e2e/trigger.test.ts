@@ -224,7 +224,7 @@ describeWithQueueServices('AliKassa Trigger in a real n8n', () => {
 
 	test('activation registers nothing at AliKassa and warns that a loopback http URL needs WEBHOOK_URL', () => {
 		expect(server.output).toContain(
-			`AliKassa Trigger: AliKassa cannot reach http://127.0.0.1:${harness.n8n.port}: it calls notification URLs from the internet, over https. Set WEBHOOK_URL`,
+			`AliKassa Trigger: AliKassa cannot reach http://localhost:${harness.n8n.port}: it calls notification URLs from the internet, over https. Set WEBHOOK_URL`,
 		);
 	});
 
