@@ -1,11 +1,10 @@
 // `npm run lint`: n8n's own rules (../eslint.config.mjs) over nodes/, credentials/ and
 // package.json, then an ordinary lint (dev.config.mjs) over everything else that is code.
-// `npm run lint:package`: n8n's rules over what `npm pack` publishes (package.config.mjs).
+// (`npm run scan` runs n8n's scanner itself over the sources and what `npm pack` publishes.)
 // Inline eslint comments are ignored everywhere, as n8n's scanner ignores them. The tools are
 // installed into lint/ on first use.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -55,24 +54,5 @@ function lintSources(extraArgs) {
 	return n8nRules || devRules;
 }
 
-function lintPackedTarball() {
-	const workDir = mkdtempSync(join(tmpdir(), 'alikassa-pack-lint-'));
-	try {
-		if (run('npm', ['pack', '--pack-destination', workDir], REPO_ROOT) !== 0) return 1;
-		const tarball = readdirSync(workDir).find((name) => name.endsWith('.tgz'));
-		console.log(`${tarball}: ${(statSync(join(workDir, tarball)).size / 1000).toFixed(1)} kB`);
-		if (run('tar', ['-xzf', tarball], workDir) !== 0) return 1;
-		console.log('n8n community-node rules over the unpacked tarball: **/*.js, package.json');
-		return run(
-			ESLINT,
-			['--no-inline-config', '-c', join(LINT_DIR, 'package.config.mjs'), '**/*.js', 'package.json'],
-			join(workDir, 'package'),
-		);
-	} finally {
-		rmSync(workDir, { recursive: true, force: true });
-	}
-}
-
 ensureLintToolsInstalled();
-const args = process.argv.slice(2);
-process.exitCode = args.includes('--package') ? lintPackedTarball() : lintSources(args);
+process.exitCode = lintSources(process.argv.slice(2));

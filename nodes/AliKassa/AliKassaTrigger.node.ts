@@ -1,5 +1,6 @@
 import type {
 	IDataObject,
+	IHookFunctions,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
@@ -16,6 +17,7 @@ import {
 	verifyNotification,
 	type Notification,
 } from './core/notification';
+import { notificationUrlProblem } from './core/notificationUrl';
 import { credentialTest } from './methods';
 import { AliKassaApiError, CREDENTIAL_TYPE, loadCredentials } from './transport';
 
@@ -73,7 +75,7 @@ export class AliKassaTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give the Production URL above to AliKassa as notification_endpoint_url (AliKassa Payout node → Additional Fields), or set it up in the cabinet.',
+					'Give the Production URL above to AliKassa as notification_endpoint_url (AliKassa Payout node → Additional Fields), or set it up in the cabinet. AliKassa has no API to register it: activating checks the notifications key and that the URL is public https (WEBHOOK_URL), deactivating removes nothing at AliKassa.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -111,6 +113,28 @@ export class AliKassaTrigger implements INodeType {
 	};
 
 	methods = { credentialTest };
+
+	// AliKassa has no API to register a notification URL, so there is nothing to find or remove
+	// there: activation checks what can be checked before AliKassa's first call.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return false;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const credentials = await this.getCredentials('aliKassaNotificationsApi');
+				const publicKey = readPublicKey(String(credentials.publicKey ?? ''));
+				if ('problem' in publicKey) throw new NodeOperationError(this.getNode(), publicKey.problem);
+				// A warning, not an error: a local sandbox calls http://127.0.0.1 and must keep working.
+				const urlProblem = notificationUrlProblem(this.getNodeWebhookUrl('default') ?? '');
+				if (urlProblem !== null) this.logger.warn(`AliKassa Trigger: ${urlProblem}`);
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();

@@ -222,6 +222,12 @@ describeWithQueueServices('AliKassa Trigger in a real n8n', () => {
 		expect(exampleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/webhook\/[\da-f-]{36}\/alikassa$/);
 	});
 
+	test('activation registers nothing at AliKassa and warns that a loopback http URL needs WEBHOOK_URL', () => {
+		expect(server.output).toContain(
+			`AliKassa Trigger: AliKassa cannot reach http://localhost:${harness.n8n.port}: it calls notification URLs from the internet, over https. Set WEBHOOK_URL`,
+		);
+	});
+
 	test('a paid payout: the notification is answered 200 and one execution gets it normalized', async () => {
 		const payout = harness.payout('e2e-notify-paid');
 		expect(await finalize('e2e-notify-paid', 'paid')).toMatchObject({ status: 200, error: null });
