@@ -18,10 +18,12 @@ import { join } from 'path';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import { parseArgs } from 'util';
 import { setFlagsFromString } from 'v8';
+import { setTimeout as sleep } from 'timers/promises';
 import { runInNewContext } from 'vm';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
+import { MAX_SEND_ATTEMPTS } from '../nodes/AliKassa/core/defaults';
 import { loadPrivateKey } from '../nodes/AliKassa/core/privateKey';
 import {
 	createBodySigner,
@@ -30,7 +32,7 @@ import {
 	type SigningCredentials,
 } from '../nodes/AliKassa/core/signer';
 import { FAULT_KINDS } from '../sandbox/faults';
-import { SANDBOX_ACCOUNT_ID, type FaultKind } from '../sandbox/server';
+import { SANDBOX_ACCOUNT_ID, type FaultKind, type RecordedRequest } from '../sandbox/server';
 import { runPayoutNode, stopEngineTimers, type OnError, type PayoutNodeRun } from './engine';
 import { phpAvailable, runPhpJson } from './php';
 import { SANDBOX_PASSWORD, SANDBOX_PRIVATE_KEY, sandboxCredentials } from './sandboxCredentials';
@@ -61,6 +63,8 @@ interface Scale {
 	throughputPayouts: number;
 	faultPayouts: number;
 	faultPayoutsPerKind: number;
+	/** rows of the slow-answers scenario, each waiting SLOW_PAYOUT_MS */
+	slowPayouts: number;
 	memoryPayouts: number;
 	/** through a real n8n, beside the bare client */
 	n8nPayouts: number;
@@ -71,6 +75,7 @@ const FULL: Scale = {
 	throughputPayouts: 1000,
 	faultPayouts: 1000,
 	faultPayoutsPerKind: 300,
+	slowPayouts: 50,
 	memoryPayouts: 10_000,
 	n8nPayouts: 1000,
 };
@@ -79,6 +84,7 @@ const QUICK: Scale = {
 	throughputPayouts: 200,
 	faultPayouts: 300,
 	faultPayoutsPerKind: 100,
+	slowPayouts: 20,
 	memoryPayouts: 2000,
 	n8nPayouts: 200,
 };
@@ -91,6 +97,11 @@ const FAULT_RATE = 0.1;
 const SINGLE_KIND_FAULT_RATE = 0.3;
 const FAULT_SEED = 20_240_601;
 const FAULT_TIMEOUT_SECONDS = 2;
+/**
+ * Beyond the node's whole window for one row at FAULT_TIMEOUT_SECONDS (three sends, the lookups,
+ * the backoffs and the last lookup one timeout later: about 4 × timeout + 1.5 s).
+ */
+const SLOW_PAYOUT_MS = 15_000;
 const WARM_UP_PAYOUTS = 50;
 
 /** Signatures a batch has in flight at once, one per core, for the thread-pool figure */
@@ -489,14 +500,22 @@ const OUTCOME_UNKNOWN = /^Outcome unknown\b/;
 
 /**
  * What the node's output says about one row, held against the sandbox's ledger: "truthful" when
- * they agree (a success with the id the sandbox has for the order_id; "Not paid" when the sandbox
- * has no such payout); "unknown" for an honest "Outcome unknown"; anything else is "untruthful".
+ * they agree (a success with the id the sandbox has for the order_id, whose label is true: no
+ * label, "made now", only if the order_id had no payout before this run; `alreadyCreated` only
+ * if it had one; `found` either way; "Not paid" when the sandbox has no such payout); "unknown"
+ * for an honest "Outcome unknown"; anything else is "untruthful".
  */
 type RowVerdict = 'truthful' | 'unknown' | 'untruthful';
 
-function verdictOf(item: INodeExecutionData, payoutIds: readonly number[]): RowVerdict {
+function verdictOf(
+	item: INodeExecutionData,
+	payoutIds: readonly number[],
+	paidBefore: boolean,
+): RowVerdict {
 	if (item.json.error === undefined) {
-		return payoutIds.length === 1 && item.json.id === payoutIds[0] ? 'truthful' : 'untruthful';
+		if (payoutIds.length !== 1 || item.json.id !== payoutIds[0]) return 'untruthful';
+		if (item.json.found === true) return 'truthful';
+		return (item.json.alreadyCreated === true) === paidBefore ? 'truthful' : 'untruthful';
 	}
 	const message = String(item.json.error);
 	if (OUTCOME_UNKNOWN.test(message)) return 'unknown';
@@ -512,7 +531,7 @@ interface FaultRun {
 	/** order_ids with more than one payout at the sandbox */
 	paidTwice: number;
 	created: number;
-	recovered: number;
+	found: number;
 	alreadyCreated: number;
 	verdicts: Map<RowVerdict, number>;
 	/** input rows without exactly one output item paired with them */
@@ -540,6 +559,17 @@ interface FaultScenario {
 	kinds: readonly FaultKind[];
 	rate: number;
 	payouts: number;
+	/** 2: the same rows run again in the same sandbox, under the same faults */
+	runs?: number;
+	/** every v1/payout request answered this late: slower than the whole retry and lookup window */
+	slowPayoutMs?: number;
+}
+
+/** Until the sandbox has processed every request it got, clients gone or not. */
+async function sandboxSettled(sandbox: SandboxProcess): Promise<void> {
+	const inProgress = (request: RecordedRequest) =>
+		request.status === null && (request.fault === null || request.fault === 'latency');
+	while ((await sandbox.requests()).some(inProgress)) await sleep(200);
 }
 
 async function runWithFaults({
@@ -547,62 +577,84 @@ async function runWithFaults({
 	kinds,
 	rate,
 	payouts: count,
+	runs: runCount = 1,
+	slowPayoutMs,
 }: FaultScenario): Promise<FaultRun> {
-	const rows = payoutRows(count, `faults-${label.split(',')[0]}`);
+	const rows = payoutRows(count, `faults-${label.split(',')[0].replace(/\s+/g, '-')}`);
 	const settings = { latencyMs: LATENCY_MS, faultRate: rate, faultKinds: kinds, seed: FAULT_SEED };
-	const { measured, payouts, requests } = await withSandbox(settings, async (sandbox) => {
-		const measured = await measure(() =>
-			runNode(sandbox, rows, TARGET_CONCURRENCY, {
-				timeoutSeconds: FAULT_TIMEOUT_SECONDS,
-				onError: 'continueRegularOutput',
-			}),
-		);
-		return { measured, payouts: await sandbox.payouts(), requests: await sandbox.requests() };
+	const { results, payouts, requests } = await withSandbox(settings, async (sandbox) => {
+		if (slowPayoutMs !== undefined) {
+			await sandbox.injectFault({
+				kind: 'latency',
+				path: '/v1/payout',
+				delayMs: slowPayoutMs,
+				times: count * MAX_SEND_ATTEMPTS,
+			});
+		}
+		const results: { measured: Measured<PayoutNodeRun>; paidBefore: Set<string> }[] = [];
+		for (let run = 0; run < runCount; run++) {
+			await sandboxSettled(sandbox);
+			const paidBefore = new Set((await sandbox.payouts()).map((payout) => payout.orderId));
+			const measured = await measure(() =>
+				runNode(sandbox, rows, TARGET_CONCURRENCY, {
+					timeoutSeconds: FAULT_TIMEOUT_SECONDS,
+					onError: 'continueRegularOutput',
+				}),
+			);
+			results.push({ measured, paidBefore });
+		}
+		await sandboxSettled(sandbox);
+		return { results, payouts: await sandbox.payouts(), requests: await sandbox.requests() };
 	});
-	const run = measured.result;
-	failOnWorkflowError(`faults (${label})`, run);
 
 	const payoutIds = new Map<string, number[]>();
 	for (const payout of payouts) {
 		payoutIds.set(payout.orderId, [...(payoutIds.get(payout.orderId) ?? []), payout.id]);
 	}
-	const itemsOfRow = rows.map((): INodeExecutionData[] => []);
-	for (const item of [...run.output, ...run.errorOutput]) {
-		itemsOfRow[pairedIndex(item) ?? -1]?.push(item);
-	}
 	const tally: FaultRun = {
-		label,
-		rows: rows.length,
+		label: runCount === 1 ? label : `${label} (${runCount} runs)`,
+		rows: rows.length * runCount,
 		faultsDealt: requests.filter((request) => request.fault !== null).length,
 		paidOnce: 0,
 		notPaid: 0,
 		paidTwice: 0,
 		created: 0,
-		recovered: 0,
+		found: 0,
 		alreadyCreated: 0,
 		verdicts: new Map(),
 		lost: 0,
 		errorMessages: new Map(),
-		wallMs: measured.wallMs,
+		wallMs: results.reduce((sum, { measured }) => sum + measured.wallMs, 0),
 	};
-	rows.forEach((row, index) => {
+	for (const row of rows) {
 		const ids = payoutIds.get(row.order_id) ?? [];
 		if (ids.length === 0) tally.notPaid++;
 		else if (ids.length === 1) tally.paidOnce++;
 		else tally.paidTwice++;
-		const items = itemsOfRow[index];
-		if (items.length !== 1) {
-			tally.lost++;
-			return;
+	}
+	for (const { measured, paidBefore } of results) {
+		const run = measured.result;
+		failOnWorkflowError(`faults (${label})`, run);
+		const itemsOfRow = rows.map((): INodeExecutionData[] => []);
+		for (const item of [...run.output, ...run.errorOutput]) {
+			itemsOfRow[pairedIndex(item) ?? -1]?.push(item);
 		}
-		const [item] = items;
-		countInto(tally.verdicts, verdictOf(item, ids));
-		if (item.json.error !== undefined)
-			countInto(tally.errorMessages, messageShape(String(item.json.error)));
-		else if (item.json.alreadyCreated === true) tally.alreadyCreated++;
-		else if (item.json.recovered === true) tally.recovered++;
-		else tally.created++;
-	});
+		rows.forEach((row, index) => {
+			const items = itemsOfRow[index];
+			if (items.length !== 1) {
+				tally.lost++;
+				return;
+			}
+			const [item] = items;
+			const ids = payoutIds.get(row.order_id) ?? [];
+			countInto(tally.verdicts, verdictOf(item, ids, paidBefore.has(row.order_id)));
+			if (item.json.error !== undefined)
+				countInto(tally.errorMessages, messageShape(String(item.json.error)));
+			else if (item.json.alreadyCreated === true) tally.alreadyCreated++;
+			else if (item.json.found === true) tally.found++;
+			else tally.created++;
+		});
+	}
 	return tally;
 }
 
@@ -620,6 +672,21 @@ async function benchFaults(scale: Scale): Promise<TargetResult[]> {
 			rate: FAULT_RATE,
 			payouts: scale.faultPayouts,
 		},
+		{
+			label: 'every kind, re-run',
+			kinds: FAULT_KINDS,
+			rate: SINGLE_KIND_FAULT_RATE,
+			payouts: scale.faultPayoutsPerKind,
+			runs: 2,
+		},
+		{
+			label: 'slow answers',
+			kinds: [],
+			rate: 0,
+			payouts: scale.slowPayouts,
+			runs: 2,
+			slowPayoutMs: SLOW_PAYOUT_MS,
+		},
 	];
 	const runs: FaultRun[] = [];
 	for (const scenario of scenarios) runs.push(await runWithFaults(scenario));
@@ -636,7 +703,7 @@ async function benchFaults(scale: Scale): Promise<TargetResult[]> {
 			'not paid',
 			'paid twice',
 			'created',
-			'recovered',
+			'found',
 			'already created',
 			'truthful',
 			'unknown',
@@ -652,7 +719,7 @@ async function benchFaults(scale: Scale): Promise<TargetResult[]> {
 			run.notPaid,
 			run.paidTwice,
 			run.created,
-			run.recovered,
+			run.found,
 			run.alreadyCreated,
 			verdict(run, 'truthful'),
 			verdict(run, 'unknown'),
@@ -662,12 +729,15 @@ async function benchFaults(scale: Scale): Promise<TargetResult[]> {
 		]),
 		[
 			'Rows and the sandbox\'s ledger: "paid once", "not paid", "paid twice" count its payouts per order_id.',
-			'The node\'s output per row: "created"; "recovered" (found by order_id after an unknown outcome);',
-			'"already created" (AliKassa had the order_id, the same payout); the rest are error items.',
-			'"truthful": the output agrees with the ledger (a success with the id the sandbox has, or',
-			'"Not paid" when it has no such payout); "unknown": "Outcome unknown", honest but unresolved;',
-			'"untruthful": anything else. Faults strike before or after the sandbox processes a request,',
-			'half and half, on every endpoint (status lookups too); each kind runs in a fresh sandbox.',
+			'The node\'s output per row: "created" (made now); "found" (by order_id after a faulted send:',
+			'made now or earlier, unknown); "already created" (AliKassa had the order_id before the run\'s',
+			'first send); the rest are error items. "truthful": the output agrees with the ledger (a success',
+			'with the id the sandbox has, "created" only where no earlier run made it and "already created"',
+			'only where one did; "Not paid" when it has no such payout); "unknown": "Outcome unknown",',
+			'honest but unresolved; "untruthful": anything else. Faults strike before or after the sandbox',
+			'processes a request, half and half, on every endpoint (status lookups too); each scenario runs',
+			'in a fresh sandbox; "(2 runs)" runs the same rows twice and counts both runs\' rows. "slow',
+			`answers": every v1/payout answered ${SLOW_PAYOUT_MS / 1000} s late, beyond the whole retry and lookup window.`,
 		],
 	);
 	const errorMessages = new Map<string, number>();

@@ -37,6 +37,8 @@ interface RowOutcome {
 	paymentStatus?: unknown;
 	/** AliKassa had this order_id from an earlier run: the same payout, not paid again */
 	alreadyCreated?: boolean;
+	/** found by order_id after a faulted send: made by this run or an earlier one, unknown */
+	found?: boolean;
 	error?: string;
 }
 
@@ -73,6 +75,7 @@ function outcomes(run: ExecutionRun): RowOutcome[] {
 				id: item.json.id,
 				paymentStatus: item.json.payment_status,
 				alreadyCreated: item.json.alreadyCreated === true,
+				found: item.json.found === true,
 			},
 			item.pairedItem?.item,
 		);
@@ -89,12 +92,14 @@ function outcomes(run: ExecutionRun): RowOutcome[] {
 
 function printTable(rows: RowOutcome[]): void {
 	const header = ['order_id', 'amount', 'service', 'AliKassa id', 'payment_status'];
-	const body = rows.map(({ row, accepted, id, paymentStatus, alreadyCreated, error }) => [
-		row.order_id,
-		row.amount,
-		row.service,
-		accepted ? String(id) : '-',
-		accepted ? `${String(paymentStatus)}${alreadyCreated ? ' (already created)' : ''}` : `${error}`,
+	const label = (outcome: RowOutcome) =>
+		outcome.alreadyCreated ? ' (already created)' : outcome.found ? ' (found)' : '';
+	const body = rows.map((outcome) => [
+		outcome.row.order_id,
+		outcome.row.amount,
+		outcome.row.service,
+		outcome.accepted ? String(outcome.id) : '-',
+		outcome.accepted ? `${String(outcome.paymentStatus)}${label(outcome)}` : `${outcome.error}`,
 	]);
 	const last = header.length - 1;
 	const widths = header.map((_, column) =>
@@ -118,7 +123,9 @@ function printTable(rows: RowOutcome[]): void {
 
 function printTotals(rows: RowOutcome[]): void {
 	const accepted = rows.filter((outcome) => outcome.accepted);
-	const created = accepted.filter((outcome) => !outcome.alreadyCreated);
+	// made now only where AliKassa answered this run's send with the payout
+	const created = accepted.filter((outcome) => !outcome.alreadyCreated && !outcome.found);
+	const found = accepted.filter((outcome) => outcome.found).length;
 	// Only "Not paid" is proof; any other failure leaves the money's fate open.
 	const notPaid = rows.filter(
 		(outcome) => !outcome.accepted && NOT_PAID.test(outcome.error ?? ''),
@@ -126,7 +133,8 @@ function printTotals(rows: RowOutcome[]): void {
 	const createdCents = created.reduce((sum, { row }) => sum + centsOf(row.amount), 0);
 	print();
 	print(
-		`Rows: ${rows.length}   Created: ${created.length}   Already created: ${accepted.length - created.length}` +
+		`Rows: ${rows.length}   Created: ${created.length}   Already created: ${accepted.length - created.length - found}` +
+			`   Found (made now or earlier: unknown): ${found}` +
 			`   Not paid: ${notPaid}   Outcome unknown: ${rows.length - accepted.length - notPaid}` +
 			`   Paid out by this run: ${formatCents(createdCents)} RUB`,
 	);
@@ -144,7 +152,7 @@ function crossCheck(
 ): string[] {
 	const problems: string[] = [];
 	const payoutRequests = requests.filter((request) => request.path === '/v1/payout');
-	for (const { row, accepted, id, alreadyCreated, error } of rows) {
+	for (const { row, accepted, id, alreadyCreated, found, error } of rows) {
 		const sent = payoutRequests.filter((request) => orderIdOf(request) === row.order_id);
 		const paid = payouts.filter((payout) => payout.orderId === row.order_id);
 		if (sent.some((request) => !request.signatureValid)) {
@@ -159,7 +167,8 @@ function crossCheck(
 			continue;
 		}
 		if (!accepted) problems.push(`${row.order_id}: should have been accepted, but failed`);
-		else if (alreadyCreated !== paidBefore.has(row.order_id)) {
+		// "found" claims neither way; the other two must match what the sandbox had before
+		else if (!found && alreadyCreated !== paidBefore.has(row.order_id)) {
 			problems.push(
 				`${row.order_id}: reported ${alreadyCreated ? 'already created' : 'created now'}, but it was ${paidBefore.has(row.order_id) ? 'paid by an earlier run' : 'not paid before'}`,
 			);

@@ -10,6 +10,7 @@ import {
 	type RecordedRequest,
 	type SandboxPayout,
 } from '../sandbox/server';
+import type { Fault } from '../sandbox/types';
 import { REPO_ROOT } from './n8n';
 import { childEnv, Service } from './processes';
 
@@ -20,7 +21,7 @@ const LISTENING = /AliKassa sandbox listening on (https?:\/\/\S+)/;
  * A control call; over HTTPS it trusts the sandbox's test CA, which this process (unlike one
  * started with NODE_EXTRA_CA_CERTS) does not know. Undefined for anything but HTTP 200.
  */
-function controlCall<T>(url: string, method = 'GET'): Promise<T | undefined> {
+function controlCall<T>(url: string, method = 'GET', body?: string): Promise<T | undefined> {
 	const secure = url.startsWith('https:');
 	const send = secure ? httpsRequest : httpRequest;
 	return new Promise((resolve, reject) => {
@@ -41,7 +42,7 @@ function controlCall<T>(url: string, method = 'GET'): Promise<T | undefined> {
 			},
 		);
 		request.on('error', reject);
-		request.end();
+		request.end(body);
 	});
 }
 
@@ -113,8 +114,12 @@ export class SandboxProcess {
 		}
 	}
 
-	private async control<T>(path: string, method = 'GET'): Promise<T> {
-		const body = await controlCall<T>(`${this.url}/_sandbox/${path}`, method);
+	private async control<T>(path: string, method = 'GET', sent?: object): Promise<T> {
+		const body = await controlCall<T>(
+			`${this.url}/_sandbox/${path}`,
+			method,
+			sent === undefined ? undefined : JSON.stringify(sent),
+		);
 		if (body === undefined) throw new Error(`The sandbox did not answer /_sandbox/${path}`);
 		return body;
 	}
@@ -131,6 +136,11 @@ export class SandboxProcess {
 	/** TCP connections and TLS handshakes accepted since the start or the last reset. */
 	connections(): Promise<ConnectionCounts> {
 		return this.control('connections');
+	}
+
+	/** Queues a fault (such as latency on one path), as the in-process sandbox's injectFault. */
+	async injectFault(fault: Fault): Promise<void> {
+		await this.control('faults', 'POST', fault);
 	}
 
 	/** Forgets requests, payouts and counts, so the same order_ids can be paid again. */

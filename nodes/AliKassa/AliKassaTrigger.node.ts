@@ -14,6 +14,7 @@ import {
 	disagreement,
 	normalizeNotification,
 	readPublicKey,
+	statusBehind,
 	verifyNotification,
 	type Notification,
 } from './core/notification';
@@ -106,7 +107,7 @@ export class AliKassaTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to look the payout up at AliKassa (with a payout credential) before starting the workflow. A notification whose status AliKassa no longer reports (stale or replayed) is answered and ignored; AliKassa's current status is added as aliKassaStatus. If AliKassa cannot be reached, the answer is 503 so that AliKassa delivers the notification again.",
+					"Whether to look the payout up at AliKassa (with a payout credential) before starting the workflow. A notification whose status AliKassa no longer reports (stale or replayed) is answered and ignored; AliKassa's current status is added as aliKassaStatus. If AliKassa cannot be reached, or still reports wait for a notification of a final status, the answer is 503 so that AliKassa delivers the notification again.",
 				displayOptions: { show: { notificationType: ['payout'] } },
 			},
 		],
@@ -177,7 +178,8 @@ export class AliKassaTrigger implements INodeType {
 
 /**
  * Emits the notification only if AliKassa reports the same status now. 200 without emitting for
- * one it contradicts, 503 when AliKassa cannot say, so that it delivers the notification again.
+ * one it contradicts; 503 when AliKassa cannot say, or still says `wait` for a notice of a final
+ * status (its status API is behind the notice), so that it delivers the notification again.
  */
 async function confirmWithAliKassa(
 	context: IWebhookFunctions,
@@ -202,6 +204,15 @@ async function confirmWithAliKassa(
 		);
 		context.getResponseObject().status(503).json({
 			message: 'AliKassa could not be reached to confirm the notification; deliver it again later.',
+		});
+		return { noWebhookResponse: true };
+	}
+	if (statusBehind(notification, current)) {
+		context.logger.info(
+			`AliKassa Trigger: payout ${String(notification.id)} is still "wait" at AliKassa, the notification says "${String(notification.payment_status)}"; answered 503 so that AliKassa delivers it again`,
+		);
+		context.getResponseObject().status(503).json({
+			message: 'AliKassa does not report this status yet; deliver the notification again later.',
 		});
 		return { noWebhookResponse: true };
 	}

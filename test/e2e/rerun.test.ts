@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'timers/promises';
 import type { RecordedRequest } from '../../sandbox/server';
 
 import { EXAMPLES, loadExample, pointWorkflowAt } from '../../scripts/examples';
-import { nodeItems, type Workflow } from '../../scripts/n8n';
+import { nodeItems, type ExecutionRun, type Workflow } from '../../scripts/n8n';
 import { orderIdOf } from '../../scripts/sandboxProcess';
 import {
 	EXECUTION_TIMEOUT_MS,
@@ -45,6 +45,15 @@ const STOP: Batch = {
 	prefix: 'e2e-stop-',
 	rows: 30,
 };
+const SLOW: Batch = {
+	id: 'e2eSlowAnswers',
+	csv: 'slow-batch.csv',
+	prefix: 'e2e-slow-',
+	rows: 4,
+};
+/** Every v1/payout answer of the slow batch, beyond its whole retry and lookup window at 1 s. */
+const SLOW_LATENCY_MS = 8000;
+
 /** The row of the stop batch whose service AliKassa refuses until it is fixed. */
 const STOP_BAD_ROW = 12;
 /** Each payout answers this late, so the batch is still going when n8n is killed. */
@@ -165,6 +174,9 @@ beforeAll(async () => {
 		batchWorkflow(STOP.id, STOP.csv, (copy) => {
 			delete nodeNamed(copy, scheduledBatch.payoutNode).onError;
 		}),
+		batchWorkflow(SLOW.id, SLOW.csv, (copy) => {
+			nodeNamed(copy, scheduledBatch.payoutNode).parameters.options = { timeoutSeconds: 1 };
+		}),
 	]);
 }, SETUP_TIMEOUT_MS);
 
@@ -229,6 +241,61 @@ test(
 	},
 	EXECUTION_TIMEOUT_MS,
 );
+
+test(
+	'answers slower than the whole retry and lookup window: "Outcome unknown" (routed so), never "Not paid"; the re-run reports them alreadyCreated; a corrected number is "Not paid: … another recipient"',
+	async () => {
+		harness.writeDataFile(SLOW.csv, batchCsv(SLOW.prefix, SLOW.rows));
+		delayPayouts(SLOW_LATENCY_MS, SLOW.rows * 3);
+
+		const slow = await harness.n8n.execute(SLOW.id);
+
+		expect(slow.failed).toBe(false);
+		expect(nodeItems(slow.run, scheduledBatch.payoutNode, 0)).toEqual([]);
+		const errors = nodeItems(slow.run, scheduledBatch.payoutNode, 1).map((item) =>
+			String(item.json.error),
+		);
+		expect(errors).toHaveLength(SLOW.rows);
+		for (const error of errors)
+			expect(error).toMatch(/^Outcome unknown: .*running the same batch again is safe/);
+		expect(itemsIfRan(slow.run, scheduledBatch.refusedNode)).toEqual([]);
+		expect(nodeItems(slow.run, scheduledBatch.unknownNode)).toHaveLength(SLOW.rows);
+		await sandboxSettled();
+		// they were all paid after all, once each
+		expect(ledger(SLOW.prefix).size).toBe(SLOW.rows);
+		expect(paidTwice(SLOW.prefix)).toEqual([]);
+
+		await expectSafeRerun(SLOW, ledger(SLOW.prefix));
+
+		// the first row again, its card number corrected: the payout under its order ID went to the old card
+		const corrected = batchCsv(SLOW.prefix, SLOW.rows).replace(
+			`${orderIdOfRow(SLOW.prefix, 0)},Employee 0,1000.00,${GOOD_SERVICE},4111111111111111`,
+			`${orderIdOfRow(SLOW.prefix, 0)},Employee 0,1000.00,${GOOD_SERVICE},5555555555554444`,
+		);
+		harness.writeDataFile(SLOW.csv, corrected);
+		const again = await harness.n8n.execute(SLOW.id);
+		const [refused, ...more] = nodeItems(again.run, scheduledBatch.payoutNode, 1);
+		expect(more).toEqual([]);
+		expect(refused.json.error).toMatch(
+			new RegExp(
+				`^Not paid: Order ID "${orderIdOfRow(SLOW.prefix, 0)}": this order ID is a payout to another recipient \\(411111\\*{6}1111\\)`,
+			),
+		);
+		expect(nodeItems(again.run, scheduledBatch.refusedNode)).toHaveLength(1);
+		expect(
+			nodeItems(again.run, scheduledBatch.payoutNode, 0).every(
+				(item) => item.json.alreadyCreated === true,
+			),
+		).toBe(true);
+		expect(ledger(SLOW.prefix).size).toBe(SLOW.rows);
+	},
+	EXECUTION_TIMEOUT_MS,
+);
+
+/** A node's items, none if it did not run (n8n runs no node an If's branch gave nothing). */
+function itemsIfRan(run: ExecutionRun, nodeName: string) {
+	return run.data.resultData.runData[nodeName] === undefined ? [] : nodeItems(run, nodeName);
+}
 
 /** The count of rows paid that the stop message states ("… 12 of 30 rows were paid …"). */
 function paidRowsIn(message: string): number | undefined {

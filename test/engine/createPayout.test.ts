@@ -264,24 +264,21 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		['http502', 'after', true],
 		['http503', 'after', true],
 		['garbage', 'after', true],
-	] as const)(
-		'%s %s the payout is made: one creation, recovered=%p',
-		async (kind, when, recovered) => {
-			const orderId = `fault-${kind}-${when}`;
-			const result = await createWithFault({ kind, when }, orderId);
-			expectSuccess(result);
-			expect(result.output[0].json).toMatchObject({ order_id: orderId, payment_status: 'wait' });
-			expect(Boolean(result.output[0].json.recovered)).toBe(recovered);
-			expect(creationsPerOrderId().get(orderId)).toBe(1);
-			expect(sandbox().requests.some((request) => request.path === '/v1/payout/status')).toBe(true);
-		},
-	);
+	] as const)('%s %s the payout is made: one creation, found=%p', async (kind, when, found) => {
+		const orderId = `fault-${kind}-${when}`;
+		const result = await createWithFault({ kind, when }, orderId);
+		expectSuccess(result);
+		expect(result.output[0].json).toMatchObject({ order_id: orderId, payment_status: 'wait' });
+		expect(Boolean(result.output[0].json.found)).toBe(found);
+		expect(creationsPerOrderId().get(orderId)).toBe(1);
+		expect(sandbox().requests.some((request) => request.path === '/v1/payout/status')).toBe(true);
+	});
 
 	it('a status lookup that meets a fault is asked again before anything is re-sent', async () => {
 		sandbox().injectFault({ kind: 'http503', path: '/v1/payout/status', times: 1 });
 		const result = await createWithFault({ kind: 'reset', when: 'after' }, 'lookup-retry-1');
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: 'lookup-retry-1', recovered: true });
+		expect(result.output[0].json).toMatchObject({ order_id: 'lookup-retry-1', found: true });
 		expect(payoutRequests()).toHaveLength(1);
 		expect(creationsPerOrderId().get('lookup-retry-1')).toBe(1);
 	});
@@ -291,7 +288,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		const result = await createWithFault({ kind: 'reset', when: 'after' }, 'unknown-1');
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(
-			/^Outcome unknown: Order ID "unknown-1": The connection to AliKassa broke during v1\/payout, and AliKassa could not be asked whether it has the payout \(AliKassa answered HTTP 503.*\)\. AliKassa may have taken it: check before paying again/,
+			/^Outcome unknown: Order ID "unknown-1": The connection to AliKassa broke during v1\/payout, and AliKassa could not be asked whether it has the payout \(AliKassa answered HTTP 503.*\)\. AliKassa may have taken it: running the same batch again is safe/,
 		);
 		expect(payoutRequests()).toHaveLength(1);
 	});
@@ -302,7 +299,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 			'rate-after-1',
 		);
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: 'rate-after-1', recovered: true });
+		expect(result.output[0].json).toMatchObject({ order_id: 'rate-after-1', found: true });
 		expect(creationsPerOrderId().get('rate-after-1')).toBe(1);
 	});
 
@@ -327,11 +324,11 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		expect(creationsPerOrderId().get('rate-1')).toBe(1);
 	});
 
-	it('a fault that persists ends in "Not paid" only after a last lookup that finds nothing', async () => {
+	it('a 5xx that persists stays "Outcome unknown" after a last lookup that finds nothing', async () => {
 		const result = await createWithFault({ kind: 'http503', times: 100 }, 'down-1');
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(
-			/^Not paid: Order ID "down-1": AliKassa answered HTTP 503: Service Unavailable; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
+			/^Outcome unknown: Order ID "down-1": AliKassa answered HTTP 503: Service Unavailable; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
 		);
 		expect((result.error as NodeApiError).httpCode).toBe('503');
 		expect(creationsPerOrderId().get('down-1')).toBeUndefined();
@@ -352,7 +349,7 @@ describe('faults: a clear per-item error, and never a payout twice', () => {
 		expect(result.output[0].json).toMatchObject({
 			order_id: 'slow-1',
 			error: expect.stringMatching(
-				/^Not paid: Order ID "slow-1": AliKassa did not answer v1\/payout within 1 s; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
+				/^Outcome unknown: Order ID "slow-1": AliKassa did not answer v1\/payout within 1 s; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
 			),
 		});
 	}, 30_000);

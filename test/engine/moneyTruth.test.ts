@@ -90,11 +90,7 @@ describe('running a batch again', () => {
 
 	it.each([
 		['amount', { amount: '600.00' }, /amount 500.00, not 600.00/],
-		[
-			'service',
-			{ service: 'qiwi_rub', number: '79005554455' },
-			/service payment_card_rub, not qiwi_rub/,
-		],
+		['service', { service: 'qiwi_rub' }, /service payment_card_rub, not qiwi_rub/],
 	])(
 		'an order_id that belongs to a payout with another %s is "Not paid", never created',
 		async (_what, change, difference) => {
@@ -129,7 +125,7 @@ describe('running a batch again', () => {
 		const result = await run({ parameters: { ...fromItem, ...oneSecond }, items: [row('svc-1')] });
 		expect(result.run.status).toBe('error');
 		expect(result.error!.message).toMatch(
-			/^Not paid: Order ID "svc-1": the order ID belongs to a different payout at AliKassa \(ID \d+, service qiwi_rub, not payment_card_rub\)/,
+			/^Not paid: Order ID "svc-1": this order ID is a payout to another recipient \(7900\*\*\*\*\*55\) at AliKassa \(ID \d+, service qiwi_rub, not payment_card_rub\), not to this row's number/,
 		);
 		expect(sandbox().payouts()).toHaveLength(1);
 	});
@@ -173,7 +169,7 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 		injectPayoutFault({ kind: 'timeout', times: 2 });
 		const result = await run({ parameters: { ...fromItem, ...oneSecond }, items: [row('late-1')] });
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: 'late-1', recovered: true });
+		expect(result.output[0].json).toMatchObject({ order_id: 'late-1', found: true });
 		const [payout] = sandbox().payouts();
 		const lastSend = payoutRequests().at(-1)!;
 		// it really landed after the client's last timeout: a lookup right then found nothing
@@ -182,14 +178,14 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 		expectNoDuplicates();
 	}, 30_000);
 
-	it('a payout that never lands is "Not paid" after that last lookup', async () => {
+	it('a payout that never lands is still "Outcome unknown" after that last lookup: a lookup never proves it absent', async () => {
 		injectPayoutFault({ kind: 'timeout', times: 3 });
 		const result = await run({
 			parameters: { ...fromItem, ...oneSecond },
 			items: [row('never-1')],
 		});
 		expect(result.error!.message).toMatch(
-			/^Not paid: Order ID "never-1": AliKassa did not answer v1\/payout within 1 s; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt/,
+			/^Outcome unknown: Order ID "never-1": AliKassa did not answer v1\/payout within 1 s; gave up after 3 attempts; AliKassa had no payout with this order ID 1 s after the last attempt, but an attempt may still land there later\. AliKassa may have taken it: running the same batch again is safe \(it finds the payout, or sends it if AliKassa has none\)/,
 		);
 		expect(sandbox().payouts()).toHaveLength(0);
 	}, 30_000);
@@ -199,7 +195,7 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 		sandbox().injectFault({ kind: 'http429', path: '/v1/payout/status', retryAfterSeconds: 0 });
 		const result = await run({ parameters: fromItem, items: [row('rate-taken-1')] });
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: 'rate-taken-1', recovered: true });
+		expect(result.output[0].json).toMatchObject({ order_id: 'rate-taken-1', found: true });
 		expect(payoutRequests()).toHaveLength(1);
 	});
 
@@ -212,7 +208,7 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 		});
 		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(result.error!.message).toMatch(
-			/^Not paid: Order ID "rate-cap-1": AliKassa is limiting the request rate \(HTTP 429\); gave up after 1 attempt; AliKassa had no payout with this order ID 1 s after the last attempt/,
+			/^Outcome unknown: Order ID "rate-cap-1": AliKassa is limiting the request rate \(HTTP 429\); gave up after 1 attempt; AliKassa had no payout with this order ID 1 s after the last attempt/,
 		);
 		expect(payoutRequests()).toHaveLength(1);
 	});
@@ -222,7 +218,7 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 		sandbox().injectFault({ kind: 'http500', path: '/v1/payout/status', times: 2 });
 		const result = await run({ parameters: fromItem, items: [row('status-flaky-1')] });
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ recovered: true });
+		expect(result.output[0].json).toMatchObject({ found: true });
 		expect(sandbox().requests.map((request) => [request.path, request.status])).toEqual([
 			['/v1/payout', null],
 			['/v1/payout/status', 500],
@@ -245,7 +241,7 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 				result.error?.message ?? result.output[0]?.json.error ?? result.errorOutput[0]?.json.error,
 			);
 			expect(message).toMatch(
-				/^Outcome unknown: Order ID "status-down-1": AliKassa did not answer v1\/payout within 1 s, and AliKassa could not be asked whether it has the payout \(AliKassa answered HTTP 503: Service Unavailable\)\. AliKassa may have taken it: check before paying again/,
+				/^Outcome unknown: Order ID "status-down-1": AliKassa did not answer v1\/payout within 1 s, and AliKassa could not be asked whether it has the payout \(AliKassa answered HTTP 503: Service Unavailable\)\. AliKassa may have taken it: running the same batch again is safe/,
 			);
 			expect(payoutRequests()).toHaveLength(1);
 		},
@@ -255,7 +251,7 @@ describe('"Not paid" only with proof, "Outcome unknown" otherwise', () => {
 		injectPayoutFault({ kind: 'notPayout', when: 'after' });
 		const result = await run({ parameters: fromItem, items: [row('not-payout-1')] });
 		expectSuccess(result);
-		expect(result.output[0].json).toMatchObject({ order_id: 'not-payout-1', recovered: true });
+		expect(result.output[0].json).toMatchObject({ order_id: 'not-payout-1', found: true });
 		expect(payoutRequests()).toHaveLength(1);
 	});
 
@@ -328,7 +324,7 @@ describe('a re-send refused for another reason', () => {
 				order_id: 'refused-later-1',
 				id: 777,
 				payment_status: 'wait',
-				recovered: true,
+				found: true,
 			});
 			expect(aliKassa.requests).toEqual([
 				'POST /v1/payout',
@@ -340,6 +336,119 @@ describe('a re-send refused for another reason', () => {
 			await aliKassa.close();
 		}
 	}, 30_000);
+});
+
+describe('issue 17: what each label proves', () => {
+	it('answers slower than the whole retry and lookup window: "Outcome unknown", never "Not paid"; the re-run finds them already created', async () => {
+		injectPayoutFault({ kind: 'latency', delayMs: 8000, times: 6 });
+		const rows = [row('slow-window-1'), row('slow-window-2', { amount: '7.00' })];
+		const result = await run({
+			parameters: { ...fromItem, ...oneSecond, options: { timeoutSeconds: 1, concurrency: 2 } },
+			items: rows,
+			onError: 'continueErrorOutput',
+		});
+		expectSuccess(result);
+		expect(result.output).toHaveLength(0);
+		for (const item of result.errorOutput) {
+			expect(item.json.error).toMatch(
+				/^Outcome unknown: Order ID "slow-window-\d": AliKassa did not answer v1\/payout within 1 s; gave up after 3 attempts; .*running the same batch again is safe/,
+			);
+		}
+		// the late requests land after all: the rows that would have said "Not paid" were paid
+		const deadline = Date.now() + 20_000;
+		while (sandbox().payouts().length < 2 && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		expect(sandbox().payouts()).toHaveLength(2);
+		const again = await run({ parameters: fromItem, items: rows });
+		expectSuccess(again);
+		expect(again.output.map((item) => item.json.alreadyCreated)).toEqual([true, true]);
+		// the later sends land too, refused as already-used order IDs: still one payout per row
+		while (sandbox().requests.some((request) => request.status === null)) {
+			await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		expect(sandbox().payouts()).toHaveLength(2);
+		expectNoDuplicates();
+	}, 60_000);
+
+	it('a re-run whose send meets a fault says "found", never "made now" or "already created"', async () => {
+		expectSuccess(await run({ parameters: fromItem, items: [row('rerun-found-1')] }));
+		const { id } = sandbox().payouts()[0];
+		injectPayoutFault({ kind: 'reset', when: 'after' });
+		const again = await run({ parameters: fromItem, items: [row('rerun-found-1')] });
+		expectSuccess(again);
+		expect(again.output[0].json).toEqual({
+			order_id: 'rerun-found-1',
+			id,
+			payment_status: 'wait',
+			found: true,
+		});
+		expect(sandbox().payouts()).toHaveLength(1);
+	});
+
+	it('only a send AliKassa answers with the payout is "made now"; a first send refused as taken is alreadyCreated', async () => {
+		const first = await run({ parameters: fromItem, items: [row('made-now-1')] });
+		expect(first.output[0].json).toEqual({
+			order_id: 'made-now-1',
+			id: sandbox().payouts()[0].id,
+			payment_status: 'wait',
+		});
+		const again = await run({ parameters: fromItem, items: [row('made-now-1')] });
+		expect(again.output[0].json).toMatchObject({ alreadyCreated: true });
+		expect(again.output[0].json).not.toHaveProperty('found');
+	});
+
+	it.each([
+		['a first send refused as taken', undefined],
+		[
+			'a send that timed out after AliKassa refused it',
+			{ kind: 'timeout', when: 'after' } as Fault,
+		],
+	])(
+		'a corrected number under an order ID already paid to another card is "Not paid", never success (%s)',
+		async (_how, fault) => {
+			expectSuccess(await run({ parameters: fromItem, items: [row('recipient-1')] }));
+			const existing = sandbox().payouts()[0];
+			if (fault) injectPayoutFault(fault);
+			const result = await run({
+				parameters: { ...fromItem, ...oneSecond },
+				items: [row('recipient-1', { number: '5555555555554444' })],
+				onError: 'continueErrorOutput',
+			});
+			expectSuccess(result);
+			expect(result.output).toHaveLength(0);
+			expect(result.errorOutput[0].json.error).toBe(
+				`Not paid: Order ID "recipient-1": this order ID is a payout to another recipient (411111******1111) at AliKassa (ID ${existing.id}), not to this row's number`,
+			);
+			expect(sandbox().payouts()).toHaveLength(1);
+		},
+		30_000,
+	);
+
+	it.each([
+		[
+			'order_id',
+			{ order_id: 'sur-\ud83d' },
+			/^Not paid: Order ID "sur-\ud83d": Order ID contains a broken Unicode character \(a lone UTF-16 surrogate\)/,
+		],
+		[
+			'number',
+			{ order_id: 'sur-2', number: '4111\udc00111111111111' },
+			/^Not paid: Order ID "sur-2": Number contains a broken Unicode character \(a lone UTF-16 surrogate\)/,
+		],
+	])(
+		'a lone UTF-16 surrogate in %s is "Not paid" with the order ID, nothing sent',
+		async (_field, change, message) => {
+			const result = await run({
+				parameters: fromItem,
+				items: [row('sur-1', change)],
+				onError: 'continueErrorOutput',
+			});
+			expectSuccess(result);
+			expect(result.errorOutput[0].json.error).toMatch(message);
+			expect(sandbox().requests).toHaveLength(0);
+		},
+	);
 });
 
 describe('Wait for Final Status once the payout exists', () => {

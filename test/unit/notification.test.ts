@@ -8,6 +8,7 @@ import {
 	NOTIFICATION_FIELDS,
 	readPublicKey,
 	signedTexts,
+	statusBehind,
 	verifyNotification,
 } from '../../nodes/AliKassa/core/notification';
 import { notificationsPrivateKey, readCertFile } from '../../sandbox/keys';
@@ -308,5 +309,37 @@ describe('disagreement: is the notification what AliKassa reports now?', () => {
 			'AliKassa\'s payout 100001524 has order_id "payroll-8", the notification says "payroll-7"',
 		);
 		expect(disagreement(notice, null)).toBe('AliKassa has no payout 100001524');
+	});
+});
+
+describe('statusBehind: AliKassa has not caught up with the notification yet', () => {
+	const notice = { order_id: 'payroll-7', payment_status: 'paid' };
+
+	test.each(['paid', 'cancel', 'fail'])(
+		'a "%s" notice while AliKassa still says wait',
+		(status) => {
+			expect(
+				statusBehind(
+					{ ...notice, payment_status: status },
+					{ order_id: 'payroll-7', payment_status: 'wait' },
+				),
+			).toBe(true);
+			expect(statusBehind({ ...notice, payment_status: status }, { payment_status: 'wait' })).toBe(
+				true,
+			);
+		},
+	);
+
+	test.each([
+		['a wait notice', { ...notice, payment_status: 'wait' }, { payment_status: 'wait' }],
+		[
+			'a final status that contradicts it',
+			notice,
+			{ order_id: 'payroll-7', payment_status: 'fail' },
+		],
+		['another order_id', notice, { order_id: 'payroll-8', payment_status: 'wait' }],
+		['no such payout', notice, null],
+	])('not behind: %s', (_what, notification, current) => {
+		expect(statusBehind(notification, current)).toBe(false);
 	});
 });

@@ -1,5 +1,5 @@
 import { MAX_RETRY_AFTER_MS, RETRY_MAX_DELAY_MS } from '../../nodes/AliKassa/core/defaults';
-import { payoutDifference } from '../../nodes/AliKassa/core/existingPayout';
+import { otherRecipient, payoutDifference } from '../../nodes/AliKassa/core/existingPayout';
 import { isPaid, outcomeMessage, paidFields } from '../../nodes/AliKassa/core/outcome';
 import { backoffDelayMs, retryDelayMs } from '../../nodes/AliKassa/core/retry';
 
@@ -12,18 +12,19 @@ describe('outcome', () => {
 			'Not paid: bad credential',
 		);
 		expect(outcomeMessage({ kind: 'outcomeUnknown', reason: 'no answer' }, 'A-2')).toMatch(
-			/^Outcome unknown: Order ID "A-2": no answer\. AliKassa may have taken it: check before paying again/,
+			/^Outcome unknown: Order ID "A-2": no answer\. AliKassa may have taken it: running the same batch again is safe \(it finds the payout, or sends it if AliKassa has none\)/,
 		);
 	});
 
 	it('gives paid rows the fields workflows route on', () => {
-		expect(paidFields({ kind: 'created', id: 7, paymentStatus: 'wait', recovered: false })).toEqual(
-			{ id: 7, payment_status: 'wait' },
-		);
-		expect(paidFields({ kind: 'created', id: 7, paymentStatus: 'wait', recovered: true })).toEqual({
+		expect(paidFields({ kind: 'created', id: 7, paymentStatus: 'wait' })).toEqual({
 			id: 7,
 			payment_status: 'wait',
-			recovered: true,
+		});
+		expect(paidFields({ kind: 'found', id: 7, paymentStatus: 'wait' })).toEqual({
+			id: 7,
+			payment_status: 'wait',
+			found: true,
 		});
 		expect(paidFields({ kind: 'alreadyCreated', id: 8, paymentStatus: 'paid' })).toEqual({
 			id: 8,
@@ -32,16 +33,17 @@ describe('outcome', () => {
 		});
 	});
 
-	it('counts created and alreadyCreated as paid, nothing else', () => {
+	it('counts created, alreadyCreated and found as paid, nothing else', () => {
 		expect(isPaid({ kind: 'alreadyCreated', id: 1, paymentStatus: 'wait' })).toBe(true);
-		expect(isPaid({ kind: 'created', id: 1, paymentStatus: 'wait', recovered: true })).toBe(true);
+		expect(isPaid({ kind: 'created', id: 1, paymentStatus: 'wait' })).toBe(true);
+		expect(isPaid({ kind: 'found', id: 1, paymentStatus: 'wait' })).toBe(true);
 		expect(isPaid({ kind: 'notPaid', reason: '' })).toBe(false);
 		expect(isPaid({ kind: 'outcomeUnknown', reason: '' })).toBe(false);
 	});
 });
 
 describe('payoutDifference', () => {
-	const intended = { amount: '500.00', service: 'payment_card_rub' };
+	const intended = { amount: '500.00', service: 'payment_card_rub', number: '4111111111111111' };
 
 	it.each([
 		[{ amount: '500.00', service_code: 'payment_card_rub' }],
@@ -63,6 +65,34 @@ describe('payoutDifference', () => {
 		[{ service_code: 'payment_card_rub' }, 'amount undefined, not 500.00'],
 	])('%p differs: %s', (existing, difference) => {
 		expect(payoutDifference(existing, intended)).toBe(difference);
+	});
+});
+
+describe('otherRecipient', () => {
+	const card = { amount: '500.00', service: 'payment_card_rub', number: '4111111111111111' };
+
+	it.each([
+		[{ card_mask: '411111******1111' }, card],
+		[{ card_mask: '4111111111111111' }, card],
+		[{ card_mask: '7900*****55' }, { ...card, number: '79001234455' }],
+		// nothing to compare: no mask, a mask that is not digits, a number that is not digits
+		[{}, card],
+		[{ card_mask: null }, card],
+		[{ card_mask: 'XXXX-1111' }, card],
+		[{ card_mask: '555555******4444' }, { ...card, number: 'wallet-1' }],
+	])('%p agrees with (or cannot contradict) %p', (existing, intended) => {
+		expect(otherRecipient(existing, intended)).toBeUndefined();
+	});
+
+	it.each([
+		[{ card_mask: '411111******1111' }, '5555555555554444'],
+		[{ card_mask: '411111******1111' }, '4111111111114444'],
+		[{ card_mask: '411111******1111' }, '5555551111111111'],
+		[{ card_mask: '4111111111111111' }, '4111111111111112'],
+		// more visible digits than the number has
+		[{ card_mask: '411111******1111' }, '41111'],
+	])('%p contradicts %s', (existing, number) => {
+		expect(otherRecipient(existing, { ...card, number })).toBe(existing.card_mask);
 	});
 });
 

@@ -14,6 +14,23 @@ function refusal(input: Parameters<typeof buildPayoutBody>[0]): PayoutInputError
 }
 
 describe('buildPayoutBody', () => {
+	it.each([
+		['orderId', 'Order ID', { orderId: 'A-\ud83d' }],
+		['orderId', 'Order ID', { orderId: '\ude00A' }],
+		['number', 'Number', { number: '7900\udfff5554455' }],
+		['cardHolder', 'Card Holder', { cardHolder: 'IVAN \ud800' }],
+	] as const)('refuses a lone UTF-16 surrogate in %s, naming the field', (field, label, change) => {
+		const error = refusal({ ...minimal, ...change });
+		expect(error.field).toBe(field);
+		expect(error.message).toBe(
+			`${label} contains a broken Unicode character (a lone UTF-16 surrogate)`,
+		);
+	});
+
+	it('keeps a surrogate pair (an emoji) as one character', () => {
+		expect(buildPayoutBody({ ...minimal, orderId: 'A-💸' }).order_id).toBe('A-💸');
+	});
+
 	it('lays out the required fields in the API table order', () => {
 		expect(phpJsonEncode(buildPayoutBody(minimal))).toBe(
 			'{"amount":"500.00","number":"79005554455","order_id":"A-1","service":"qiwi_rub"}',

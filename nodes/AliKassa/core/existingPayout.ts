@@ -4,6 +4,7 @@ import { readAmount } from './amount';
 export interface IntendedPayout {
 	amount: string;
 	service: string;
+	number: string;
 }
 
 function sameAmount(existing: unknown, intended: string): boolean {
@@ -29,4 +30,29 @@ export function payoutDifference(
 		differences.push(`service ${String(service)}, not ${intended.service}`);
 	}
 	return differences.length === 0 ? undefined : differences.join(', ');
+}
+
+/** "411111******1111" (or a phone's "7900*****55"): the digits AliKassa shows, and where. */
+const MASK = /^(\d*)\*+(\d*)$/;
+
+/**
+ * The recipient mask of the payout AliKassa has under an order_id when it contradicts the
+ * intended number, or undefined when it agrees or cannot tell (no mask, or either one is not
+ * digits): the visible digits must be the number's first and last digits.
+ */
+export function otherRecipient(
+	existing: Record<string, unknown>,
+	intended: IntendedPayout,
+): string | undefined {
+	const mask = existing.card_mask;
+	if (typeof mask !== 'string' || !/^\d+$/.test(intended.number)) return undefined;
+	if (/^\d+$/.test(mask)) return mask === intended.number ? undefined : mask;
+	const visible = MASK.exec(mask);
+	if (visible === null) return undefined;
+	const [, first, last] = visible;
+	const agrees =
+		first.length + last.length <= intended.number.length &&
+		intended.number.startsWith(first) &&
+		intended.number.endsWith(last);
+	return agrees ? undefined : mask;
 }

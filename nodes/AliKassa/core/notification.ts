@@ -164,3 +164,20 @@ export function disagreement(
 	}
 	return null;
 }
+
+/**
+ * Whether AliKassa's status API is still behind a notification: it names a final status for the
+ * same order_id while the API still says `wait`. Such a notice is not stale, only early; AliKassa
+ * must deliver it again, since it sends a notice once.
+ */
+export function statusBehind(
+	notification: Pick<Notification, 'order_id' | 'payment_status'>,
+	current: CurrentPayout | null,
+): boolean {
+	if (current === null || !isFinalStatus(notification.payment_status)) return false;
+	const orderId = text(current.order_id);
+	return (
+		(orderId === null || orderId === notification.order_id) &&
+		text(current.payment_status) === 'wait'
+	);
+}

@@ -77,6 +77,9 @@ export class PayoutInputError extends Error {
 
 const isBlank = (value: unknown) => value === undefined || value === null || value === '';
 
+/** A UTF-16 surrogate without its pair: no UTF-8 text, so AliKassa could never be sent it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Characters as PHP's mb_strlen (and so AliKassa's max rule) counts them: an emoji is one. */
 function characterCount(text: string): number {
 	return [...text].length;
@@ -102,6 +105,12 @@ function text(field: PayoutField, value: unknown, maxLength: number): string {
 	}
 	const trimmed = value.trim();
 	if (trimmed === '') throw new PayoutInputError(field, `${label} is empty`);
+	if (LONE_SURROGATE.test(trimmed)) {
+		throw new PayoutInputError(
+			field,
+			`${label} contains a broken Unicode character (a lone UTF-16 surrogate)`,
+		);
+	}
 	const length = characterCount(trimmed);
 	if (length > maxLength) {
 		throw new PayoutInputError(

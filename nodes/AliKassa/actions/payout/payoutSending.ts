@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import type { AliKassaCredentials } from '../../core/credentials';
 import { MAX_LOOKUP_ATTEMPTS, MAX_SEND_ATTEMPTS } from '../../core/defaults';
-import { payoutDifference } from '../../core/existingPayout';
+import { otherRecipient, payoutDifference } from '../../core/existingPayout';
 import type { PayoutOutcome, UnpaidOutcome } from '../../core/outcome';
 import type { PayoutBody } from '../../core/payoutBody';
 import { retryDelayMs } from '../../core/retry';
@@ -77,7 +77,7 @@ async function send(sending: Sending): Promise<PayoutOutcome | AliKassaApiError>
 	);
 	if (answer instanceof AliKassaApiError) return answer;
 	const created = createdPayout(answer);
-	return created ? { kind: 'created', ...created, recovered: false } : notAPayout(sending, answer);
+	return created ? { kind: 'created', ...created } : notAPayout(sending, answer);
 }
 
 /** Asks AliKassa for the payout under this order_id, asking again while the lookup meets faults. */
@@ -101,24 +101,36 @@ async function lookUp(sending: Sending): Promise<Lookup> {
 	}
 }
 
-/** The payout found under this order_id is this one only if amount and service match. */
+/**
+ * The payout found under this order_id is this one only if recipient, amount and service match.
+ * `earlierRun` only when AliKassa refused this run's first send as an already-used order_id;
+ * after a faulted send of this run, who made it is unknown.
+ */
 function existingPayoutOutcome(
 	sending: Sending,
 	existing: IDataObject,
-	madeBy: 'earlierRun' | 'thisRun',
+	madeBy: 'earlierRun' | 'unknown',
 ): PayoutOutcome {
+	const { amount } = sending.body;
+	const recipient = otherRecipient(existing, sending.body);
 	const difference = payoutDifference(existing, sending.body);
+	const payout = `at AliKassa (ID ${String(existing.id)}${difference === undefined ? '' : `, ${difference}`})`;
+	if (recipient !== undefined) {
+		return {
+			kind: 'notPaid',
+			reason: `this order ID is a payout to another recipient (${recipient}) ${payout}, not to this row's number`,
+			description: `This payout of ${amount} to this row's number was not made. Use a new order ID for it.`,
+		};
+	}
 	if (difference !== undefined) {
 		return {
 			kind: 'notPaid',
-			reason: `the order ID belongs to a different payout at AliKassa (ID ${String(existing.id)}, ${difference})`,
-			description: `This payout of ${sending.body.amount} was not made. Use a new order ID for it.`,
+			reason: `the order ID belongs to a different payout ${payout}`,
+			description: `This payout of ${amount} was not made. Use a new order ID for it.`,
 		};
 	}
 	const found = { id: Number(existing.id), paymentStatus: String(existing.payment_status) };
-	return madeBy === 'earlierRun'
-		? { kind: 'alreadyCreated', ...found }
-		: { kind: 'created', ...found, recovered: true };
+	return { kind: madeBy === 'earlierRun' ? 'alreadyCreated' : 'found', ...found };
 }
 
 /** An unpaid outcome that keeps the failure behind it (its HTTP code, AliKassa's answer). */
@@ -140,8 +152,8 @@ function unanswered(failure: AliKassaApiError, lookupError: AliKassaApiError): U
 
 /**
  * After the last attempt: if any attempt may have reached AliKassa, a request can still land
- * late, so "no such payout" right away is no proof. The lookup that decides waits as long as
- * one request may take.
+ * late (AliKassa may process it long after the client gave up), so no lookup proves it absent:
+ * the row stays "Outcome unknown" unless the lookup, one request's timeout later, finds it.
  */
 async function lastWord(
 	sending: Sending,
@@ -155,11 +167,11 @@ async function lastWord(
 	}
 	await sleep(sending.timeoutMs);
 	const lookup = await lookUp(sending);
-	if ('found' in lookup) return existingPayoutOutcome(sending, lookup.found, 'thisRun');
+	if ('found' in lookup) return existingPayoutOutcome(sending, lookup.found, 'unknown');
 	if ('unanswered' in lookup) return unanswered(failure, lookup.unanswered);
 	return unpaid(
-		'notPaid',
-		`${gaveUp}; AliKassa had no payout with this order ID ${sending.timeoutMs / 1000} s after the last attempt`,
+		'outcomeUnknown',
+		`${gaveUp}; AliKassa had no payout with this order ID ${sending.timeoutMs / 1000} s after the last attempt, but an attempt may still land there later`,
 		failure,
 	);
 }
@@ -184,7 +196,7 @@ export async function sendPayoutOnce(sending: Sending): Promise<PayoutOutcome> {
 				: unpaid('notPaid', result.message, result);
 		}
 		if (verdict === 'taken' || verdict === 'unknown') {
-			const madeBy = mayHaveLanded || verdict === 'unknown' ? 'thisRun' : 'earlierRun';
+			const madeBy = mayHaveLanded || verdict === 'unknown' ? 'unknown' : 'earlierRun';
 			mayHaveLanded = true;
 			const lookup = await lookUp(sending);
 			if ('found' in lookup) return existingPayoutOutcome(sending, lookup.found, madeBy);
