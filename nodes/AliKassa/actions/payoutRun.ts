@@ -9,6 +9,11 @@ export interface PayoutRun {
 	parameters: RunParameters;
 	/** order_id → index of the item that sent it, to refuse a second use within the run */
 	orderIdItems: Map<string, number>;
+	/**
+	 * Create Payout: the account's enabled payout service codes, asked once per run; undefined
+	 * when AliKassa could not say, and then AliKassa alone decides about each row's service.
+	 */
+	payoutServices?: ReadonlySet<string>;
 }
 
 /**
