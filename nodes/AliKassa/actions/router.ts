@@ -106,12 +106,15 @@ async function prepareRun(
 	credentials: AliKassaCredentials;
 	concurrency: number;
 	payoutServices?: ReadonlySet<string>;
+	serviceCheckFailed?: boolean;
 }> {
 	const concurrency = readConcurrency(parameters);
 	const credentials = await loadCredentials(context);
 	if (!movesMoney) return { credentials, concurrency };
+	if (parameters.read('options.checkService', 0, false) !== true)
+		return { credentials, concurrency };
 	const payoutServices = await payoutServicesOf(context, credentials, parameters);
-	return { credentials, concurrency, payoutServices };
+	return { credentials, concurrency, payoutServices, serviceCheckFailed: !payoutServices };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -140,6 +143,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		parameters,
 		orderIdItems: new Map(),
 		payoutServices: prepared.payoutServices,
+		serviceCheckFailed: prepared.serviceCheckFailed ?? false,
 	};
 
 	let started = 0;

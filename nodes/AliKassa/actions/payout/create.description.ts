@@ -10,6 +10,7 @@ import {
 } from '../../core/defaults';
 import { INPUT_FIELD_NAMES } from '../../core/inputFields';
 import {
+	checkServiceOption,
 	concurrencyOption,
 	optionsCollection,
 	orderIdField,
@@ -219,7 +220,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([concurrencyOption, timeoutOption]),
+	optionsCollection([checkServiceOption, concurrencyOption, timeoutOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);

@@ -199,7 +199,7 @@ export async function execute(
 	if (!isPaid(outcome)) throw outcomeError(this, outcome, body.order_id, itemIndex);
 	const row: IDataObject = { order_id: body.order_id, ...paidFields(outcome) };
 	// AliKassa could not say which services the account has: the service was not checked first
-	if (run.payoutServices === undefined) row.serviceChecked = false;
+	if (run.serviceCheckFailed) row.serviceChecked = false;
 	if (input.polling === undefined) return row;
 	const final = await followToFinalStatus(input.polling, outcome.id, outcome.paymentStatus);
 	return { ...final, ...row, payment_status: final.payment_status };
