@@ -1,12 +1,14 @@
 /** `node dist-dev/sandbox/cli.js --help`: runs the AliKassa sandbox until Ctrl+C. */
 import { join } from 'path';
 import { parseArgs } from 'util';
+import { serviceOf } from './accountInfo';
 import {
 	SANDBOX_ACCOUNT_ID,
 	SANDBOX_EUR_ACCOUNT_ID,
 	sandboxCaFile,
 	sandboxCertDir,
 	startSandbox,
+	type AccountInfoPatch,
 	type FaultKind,
 	type FinalStatus,
 	type Sandbox,
@@ -26,6 +28,11 @@ const USAGE = `Usage: node dist-dev/sandbox/cli.js [options]
   --fault-kinds LIST   comma-separated, among latency,http500,http502,http503,
                        http429,timeout,reset,garbage (default: all but timeout)
   --seed N             seed of the random faults, to repeat a run
+  --payout-services L  comma-separated payout service codes every account has
+                       (default: all the sandbox knows); code:status gives one a
+                       status other than active, e.g. qiwi_rub:disabled
+  --deny-payouts       v1/account/info says is_allowed_payout: false and
+                       payouts are refused
   --tls                HTTPS with the test certificate of sandbox/cert/tls
                        (clients trust it with NODE_EXTRA_CA_CERTS=<its ca.pem>)
   --quiet              no line per request
@@ -43,6 +50,8 @@ const OPTIONS = {
 	'fault-rate': { type: 'string' },
 	'fault-kinds': { type: 'string' },
 	seed: { type: 'string' },
+	'payout-services': { type: 'string' },
+	'deny-payouts': { type: 'boolean' },
 	quiet: { type: 'boolean' },
 	tls: { type: 'boolean' },
 	help: { type: 'boolean', short: 'h' },
@@ -76,6 +85,24 @@ function booleanSetting(values: Values, name: OptionName): boolean {
 	return text === 'true' || text === '1';
 }
 
+/** --payout-services and --deny-payouts, for every account. */
+function accountInfo(values: Values): AccountInfoPatch {
+	const patch: AccountInfoPatch = {};
+	const services = setting(values, 'payout-services');
+	if (services !== undefined) {
+		patch.payouts = services
+			.split(',')
+			.map((entry) => entry.trim())
+			.filter(Boolean)
+			.map((entry) => {
+				const [code, status = 'active'] = entry.split(':');
+				return serviceOf(code, status);
+			});
+	}
+	if (booleanSetting(values, 'deny-payouts')) patch.is_allowed_payout = false;
+	return patch;
+}
+
 function sandboxOptions(values: Values): SandboxOptions {
 	return {
 		port: numberSetting(values, 'port') ?? DEFAULT_PORT,
@@ -89,6 +116,7 @@ function sandboxOptions(values: Values): SandboxOptions {
 			.map((kind) => kind.trim() as FaultKind),
 		// Chosen here rather than in the sandbox so that the banner can tell how to repeat the run.
 		seed: numberSetting(values, 'seed') ?? Math.floor(Math.random() * 2 ** 32),
+		accountInfo: accountInfo(values),
 		quiet: booleanSetting(values, 'quiet'),
 		tls: booleanSetting(values, 'tls'),
 	};
@@ -102,7 +130,7 @@ function banner(sandbox: Sandbox, options: SandboxOptions): string {
 		`  Payout key:       ${join(certDir, 'payout', 'private.pem')}`,
 		`  Key password:     ${join(certDir, 'payout', 'password.txt')}`,
 		`  Notification key: ${join(certDir, 'notifications', 'public.pem')} (verifies callback signs)`,
-		`  Control API:      ${sandbox.url}/_sandbox/requests, /payouts, /notifications, /faults, /reset`,
+		`  Control API:      ${sandbox.url}/_sandbox/requests, /payouts, /notifications, /faults, /reset,\n                    /accounts/<id>/info`,
 	];
 	if (options.tls) {
 		lines.push(`  Test CA:          ${sandboxCaFile()} (for NODE_EXTRA_CA_CERTS)`);

@@ -1,4 +1,5 @@
 /** The sandbox's own unsigned API, for users outside the process: e2e tests, the demo. */
+import { AccountInfoPatchError } from './accountInfo';
 import { FaultError } from './faults';
 import { isRecord, jsonAnswer, parseJson, type Answer } from './http';
 import type { Fault, FinalStatus, Sandbox } from './types';
@@ -12,6 +13,7 @@ export interface ControlTarget {
 
 const FINAL_STATUSES: readonly FinalStatus[] = ['paid', 'cancel', 'fail'];
 const FINALIZE_PATH = /^\/_sandbox\/payouts\/(\d+)\/finalize$/;
+const ACCOUNT_INFO_PATH = /^\/_sandbox\/accounts\/([^/]+)\/info$/;
 
 type Handler = (target: ControlTarget, body: Buffer) => Answer | Promise<Answer>;
 
@@ -61,7 +63,36 @@ export async function answerControlRequest(
 	if (finalizeMatch !== null && method === 'POST') {
 		return finalize(target.sandbox, Number(finalizeMatch[1]), body);
 	}
+	const accountMatch = ACCOUNT_INFO_PATH.exec(path);
+	if (accountMatch !== null && (method === 'GET' || method === 'PATCH')) {
+		return accountInfo(target, decodeURIComponent(accountMatch[1]), method, body);
+	}
 	return jsonAnswer(404, { message: `No sandbox control endpoint ${method} ${path}.` });
+}
+
+/** GET shows what v1/account/info answers for the account; PATCH replaces the fields it gives. */
+function accountInfo(
+	{ sandbox, accounts }: ControlTarget,
+	accountId: string,
+	method: string,
+	body: Buffer,
+): Answer {
+	if (!accounts().some(({ id }) => id === accountId)) {
+		return jsonAnswer(404, { message: `No sandbox account ${accountId}.` });
+	}
+	if (method === 'PATCH') {
+		const parsed = parseJson(body);
+		if (!parsed.ok || !isRecord(parsed.value)) {
+			return jsonAnswer(400, { message: 'The body must be a JSON object of account info fields.' });
+		}
+		try {
+			sandbox.setAccountInfo(accountId, parsed.value);
+		} catch (error) {
+			if (error instanceof AccountInfoPatchError) return jsonAnswer(400, { message: error.message });
+			throw error;
+		}
+	}
+	return jsonAnswer(200, sandbox.accountInfo(accountId));
 }
 
 function injectFault({ sandbox }: ControlTarget, body: Buffer): Answer {

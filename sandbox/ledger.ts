@@ -1,7 +1,7 @@
 import type { KeyObject } from 'crypto';
 import { formatCents } from './money';
 import type { Timers } from './timers';
-import type { FinalStatus, SandboxPayout } from './types';
+import type { FinalStatus, SandboxAccountInfo, SandboxPayout } from './types';
 
 /** The id of the documentation's sample answer, so the first sandbox payout looks familiar. */
 export const FIRST_PAYOUT_ID = 100001524;
@@ -12,6 +12,9 @@ export interface LedgerAccount {
 	readonly publicKey: KeyObject;
 	readonly openingCents: number;
 	balanceCents: number;
+	/** What v1/account/info answers; reset() brings back the opening one */
+	readonly openingInfo: SandboxAccountInfo;
+	info: SandboxAccountInfo;
 }
 
 export interface LedgerEntry {
@@ -143,7 +146,10 @@ export class Ledger {
 		this.timers.clear();
 		this.entries.length = 0;
 		this.nextId = this.settings.firstPayoutId;
-		for (const account of this.accounts.values()) account.balanceCents = account.openingCents;
+		for (const account of this.accounts.values()) {
+			account.balanceCents = account.openingCents;
+			account.info = structuredClone(account.openingInfo);
+		}
 	}
 
 	/** Timers can fire late; a read must already see what the clock says. */

@@ -1,4 +1,5 @@
-/** AliKassa's three payout endpoints, answered as its Laravel app would. */
+/** AliKassa's payout and account endpoints, answered as its Laravel app would. */
+import { activePayoutCodes } from './accountInfo';
 import { isRecord, parseJson, phpJsonAnswer, type Answer } from './http';
 import {
 	array,
@@ -23,15 +24,6 @@ import type { Ledger, LedgerAccount, LedgerEntry } from './ledger';
 import { centsOf, DECIMAL_AMOUNT, formatCents } from './money';
 import type { SignatureHash } from './types';
 
-export const PAYOUT_SERVICES = [
-	'payment_card_rub',
-	'payment_card_sbp_rub',
-	'payment_card_uah',
-	'payment_card_kzt',
-	'payment_card_eur',
-	'qiwi_rub',
-	'yoomoney_rub',
-] as const;
 
 /** decimal(11.2) */
 const MAX_AMOUNT = 999999999.99;
@@ -54,6 +46,7 @@ const ENDPOINTS = new Map<string, Endpoint>([
 	['/v1/payout', createPayout],
 	['/v1/payout/status', payoutStatus],
 	['/v1/account/balance', accountBalance],
+	['/v1/account/info', accountInfo],
 ]);
 
 export function answerApiRequest(ledger: Ledger, request: ApiRequest): Answer {
@@ -114,7 +107,8 @@ function payoutRules(ledger: Ledger, account: LedgerAccount): FieldRules[] {
 			required: true,
 			rules: [string, maxChars(128), unique((orderId) => ledger.hasOrder(account.id, orderId))],
 		},
-		{ field: 'service', required: true, rules: [string, maxChars(100), oneOf(PAYOUT_SERVICES)] },
+		{ field: 'service', required: true, rules: [string, maxChars(100), oneOf(activePayoutCodes(account.info))],
+		},
 		{ field: 'notification_endpoint_id', rules: [integer] },
 		{ field: 'notification_endpoint_url', rules: [string, url, maxChars(255)] },
 		{ field: 'extra', required: needsCardDetails, rules: [array] },
@@ -127,6 +121,8 @@ function createPayout(
 	account: LedgerAccount,
 	input: Record<string, unknown>,
 ): Answer {
+	if (!account.info.is_allowed_payout)
+		return phpJsonAnswer(403, { message: 'Payouts are not allowed for this account.' });
 	const errors = validate(input, payoutRules(ledger, account));
 	if (Object.keys(errors).length > 0) return validationFailure(errors);
 	const amountCents = centsOf(String(input.amount).trim());
@@ -200,5 +196,15 @@ function accountBalance(ledger: Ledger, account: LedgerAccount): Answer {
 		hold: '0.00',
 		rolling_reserve: '0.00',
 		pending_payouts: formatCents(pendingCents),
+	});
+}
+
+function accountInfo(_ledger: Ledger, account: LedgerAccount): Answer {
+	const { is_allowed_payment, is_allowed_payout, payments, payouts } = account.info;
+	return phpJsonAnswer(200, {
+		is_allowed_payment,
+		is_allowed_payout,
+		payments: payments.map((service) => ({ ...service })),
+		payouts: payouts.map((service) => ({ ...service })),
 	});
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo, Socket } from 'net';
 import { TLSSocket } from 'tls';
+import { defaultAccountInfo, patchedAccountInfo } from './accountInfo';
 import { answerControlRequest, CONTROL_PREFIX, type ControlTarget } from './control';
 import {
 	DEFAULT_RANDOM_FAULT_KINDS,
@@ -24,18 +25,21 @@ import { centsOf } from './money';
 import { Notifier } from './notifier';
 import { Timers } from './timers';
 import type {
+	AccountInfoPatch,
 	ConnectionCounts,
 	Fault,
 	FinalStatus,
 	RecordedRequest,
 	Sandbox,
 	SandboxAccount,
+	SandboxAccountInfo,
 	SandboxOptions,
 	SandboxPayout,
 	SentNotification,
 } from './types';
 
 export type {
+	AccountInfoPatch,
 	ConnectionCounts,
 	Fault,
 	FaultKind,
@@ -48,7 +52,7 @@ export type {
 	SentNotification,
 } from './types';
 export { sandboxCertDir, sandboxCaFile } from './keys';
-export { PAYOUT_SERVICES } from './merchantApi';
+export { PAYOUT_SERVICES } from './accountInfo';
 
 /** The account of the documentation's PHP sample; RUB. */
 export const SANDBOX_ACCOUNT_ID = '93d5df06-996c-48c3-9847-348d6b580b80';
@@ -100,14 +104,20 @@ function defaultAccounts(): SandboxAccount[] {
 	];
 }
 
-function ledgerAccount(account: SandboxAccount): LedgerAccount {
+function ledgerAccount(account: SandboxAccount, sharedInfo: AccountInfoPatch): LedgerAccount {
 	const openingCents = centsOf(account.balance);
+	const openingInfo = patchedAccountInfo(
+		defaultAccountInfo(account.currency),
+		account.info ?? sharedInfo,
+	);
 	return {
 		id: account.id,
 		currency: account.currency,
 		publicKey: createPublicKey(account.publicKeyPem),
 		openingCents,
 		balanceCents: openingCents,
+		openingInfo,
+		info: structuredClone(openingInfo),
 	};
 }
 
@@ -140,7 +150,9 @@ class LocalSandbox implements Sandbox {
 
 	constructor(options: SandboxOptions) {
 		this.log = options.quiet ? () => undefined : (line) => process.stdout.write(`${line}\n`);
-		const accounts = (options.accounts ?? defaultAccounts()).map(ledgerAccount);
+		const accounts = (options.accounts ?? defaultAccounts()).map((account) =>
+			ledgerAccount(account, options.accountInfo ?? {}),
+		);
 		if (accounts.length === 0) throw new Error('AliKassa sandbox: at least one account is needed');
 		this.accountId = accounts[0].id;
 		this.latencyMs = options.latencyMs ?? 0;
@@ -224,6 +236,21 @@ class LocalSandbox implements Sandbox {
 
 	clearFaults(): void {
 		this.faults.clear();
+	}
+
+	accountInfo(accountId: string): SandboxAccountInfo {
+		return structuredClone(this.knownAccount(accountId).info);
+	}
+
+	setAccountInfo(accountId: string, patch: AccountInfoPatch): void {
+		const account = this.knownAccount(accountId);
+		account.info = patchedAccountInfo(account.info, patch);
+	}
+
+	private knownAccount(accountId: string): LedgerAccount {
+		const account = this.ledger.listAccounts().find(({ id }) => id === accountId);
+		if (account === undefined) throw new Error(`AliKassa sandbox: no account ${accountId}`);
+		return account;
 	}
 
 	finalize(payoutId: number, status?: FinalStatus): Promise<void> {

@@ -30,12 +30,33 @@ export type FinalStatus = 'paid' | 'cancel' | 'fail';
 export type PayoutStatus = 'wait' | FinalStatus;
 export type SignatureHash = 'sha1' | 'sha256';
 
+export interface SandboxService {
+	method: string;
+	currency: string;
+	service_code: string;
+	/** 'active' is the only status AliKassa's documentation shows; others cannot be used */
+	status: string;
+}
+
+/** The answer of v1/account/info, field for field. */
+export interface SandboxAccountInfo {
+	is_allowed_payment: boolean;
+	is_allowed_payout: boolean;
+	payments: SandboxService[];
+	payouts: SandboxService[];
+}
+
+/** Fields of SandboxAccountInfo to replace; the others stay. */
+export type AccountInfoPatch = Partial<Record<keyof SandboxAccountInfo, unknown>>;
+
 export interface SandboxAccount {
 	id: string;
 	publicKeyPem: string;
 	currency: string;
 	/** Decimal text such as "1000000.00". */
 	balance: string;
+	/** Every payout service of the sandbox, active, and payouts allowed, when left out. */
+	info?: AccountInfoPatch;
 }
 
 export interface SandboxOptions {
@@ -60,6 +81,8 @@ export interface SandboxOptions {
 	seed?: number;
 	/** Leaves out the one-line-per-request log on stdout. */
 	quiet?: boolean;
+	/** Account info of every account that gives none of its own (see SandboxAccount.info). */
+	accountInfo?: AccountInfoPatch;
 	/** Serves HTTPS with the test certificate of sandbox/cert/tls (clients trust its ca.pem). */
 	tls?: boolean;
 }
@@ -126,6 +149,9 @@ export interface Sandbox {
 	/** Counted since the start or the last reset(). */
 	connections(): ConnectionCounts;
 	injectFault(fault: Fault): void;
+	accountInfo(accountId: string): SandboxAccountInfo;
+	/** Replaces fields of the account's info until reset(); throws on an unknown account or bad fields. */
+	setAccountInfo(accountId: string, patch: AccountInfoPatch): void;
 	clearFaults(): void;
 	/** Makes a waiting payout final now and resolves once its notification got an answer. */
 	finalize(payoutId: number, status?: FinalStatus): Promise<void>;

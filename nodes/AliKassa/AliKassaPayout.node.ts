@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as payout from './actions/payout';
 import { router } from './actions/router';
+import { listSearch } from './methods';
 
 export class AliKassaPayout implements INodeType {
 	description: INodeTypeDescription = {
@@ -17,7 +18,7 @@ export class AliKassaPayout implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle:
-			'={{ { create: "Create Payout", getStatus: "Get Payout Status", getBalance: "Get Balance" }[$parameter["operation"]] }}',
+			'={{ { create: "Create Payout", getStatus: "Get Payout Status", getBalance: "Get Balance", getAccountInfo: "Get Account Info" }[$parameter["operation"]] }}',
 		description:
 			"Create AliKassa payouts signed like AliKassa's PHP sample, and follow them to a final status",
 		defaults: {
@@ -34,6 +35,8 @@ export class AliKassaPayout implements INodeType {
 		],
 		properties: payout.description,
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -9,6 +9,13 @@ export interface PayoutRun {
 	parameters: RunParameters;
 	/** order_id → index of the item that sent it, to refuse a second use within the run */
 	orderIdItems: Map<string, number>;
+	/**
+	 * Create Payout: the account's enabled payout service codes, asked once per run; undefined
+	 * when AliKassa could not say, and then AliKassa alone decides about each row's service.
+	 */
+	payoutServices?: ReadonlySet<string>;
+	/** the check was asked for and AliKassa could not say: the rows say so */
+	serviceCheckFailed: boolean;
 }
 
 /**

@@ -1,21 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { enabledPayoutCodes } from '../core/accountInfo';
 import { mapWithConcurrency } from '../core/concurrency';
 import { YIELD_AFTER_MS } from '../core/defaults';
 import type { AliKassaCredentials } from '../core/credentials';
 import { outcomeMessage } from '../core/outcome';
 import { loadCredentials } from '../transport';
-import { readConcurrency } from './options';
+import { readConcurrency, readTimeoutMs } from './options';
 import * as payout from './payout';
+import { fetchAccountInfo } from './payout/accountInfo';
 import type { PayoutRun } from './payoutRun';
 import { RunParameters } from './runParameters';
 
+/** An operation's answer for one input item: one output item, or several (Get Account Info). */
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: PayoutRun,
+) => Promise<IDataObject | IDataObject[]>;
+
 type Operation = keyof typeof operations;
-const operations = {
+const operations: Record<'create' | 'getStatus' | 'getBalance' | 'getAccountInfo', OperationExecute> = {
 	create: payout.create.execute,
 	getStatus: payout.getStatus.execute,
 	getBalance: payout.getBalance.execute,
+	getAccountInfo: payout.getAccountInfo.execute,
 };
 
 /**
@@ -64,13 +74,53 @@ function stoppedBatchMessage(message: string, paid: number, started: number, tot
 	return `${message} Before the node stopped, ${paid} of ${total} rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe: rows already paid come back with alreadyCreated: true and only the others are sent.`;
 }
 
-/** Nothing is sent when the credential or the run's settings are wrong. */
+/**
+ * Before a batch is signed, which payout services the account has, asked once per run. An
+ * account AliKassa says may not pay out stops the run; when AliKassa cannot say (a fault, a
+ * real AliKassa without the endpoint), undefined: the rows go as before and AliKassa decides.
+ */
+async function payoutServicesOf(
+	context: IExecuteFunctions,
+	credentials: AliKassaCredentials,
+	parameters: RunParameters,
+): Promise<ReadonlySet<string> | undefined> {
+	let info;
+	try {
+		info = await fetchAccountInfo(context, credentials, {
+			timeoutMs: readTimeoutMs(parameters, 0),
+		});
+	} catch {
+		// not read (a fault, a 404 from an AliKassa without it, an answer that is not account info)
+		return undefined;
+	}
+	if (!info.isAllowedPayout) {
+		throw new NodeOperationError(
+			context.getNode(),
+			'AliKassa says this account may not make payouts (is_allowed_payout: false); no row was sent',
+			{ description: 'Ask AliKassa to allow payouts for the account of the credential.' },
+		);
+	}
+	return enabledPayoutCodes(info);
+}
+
+/** Nothing is sent when the credential, the account or the run's settings are wrong. */
 async function prepareRun(
 	context: IExecuteFunctions,
 	parameters: RunParameters,
-): Promise<{ credentials: AliKassaCredentials; concurrency: number }> {
+	movesMoney: boolean,
+): Promise<{
+	credentials: AliKassaCredentials;
+	concurrency: number;
+	payoutServices?: ReadonlySet<string>;
+	serviceCheckFailed?: boolean;
+}> {
 	const concurrency = readConcurrency(parameters);
-	return { credentials: await loadCredentials(context), concurrency };
+	const credentials = await loadCredentials(context);
+	if (!movesMoney) return { credentials, concurrency };
+	if (parameters.read('options.checkService', 0, false) !== true)
+		return { credentials, concurrency };
+	const payoutServices = await payoutServicesOf(context, credentials, parameters);
+	return { credentials, concurrency, payoutServices, serviceCheckFailed: !payoutServices };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -86,7 +136,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const parameters = new RunParameters(this);
 	let prepared;
 	try {
-		prepared = await prepareRun(this, parameters);
+		prepared = await prepareRun(this, parameters, movesMoney);
 	} catch (error) {
 		const nodeError = asNodeError(this, error, 0);
 		if (movesMoney)
@@ -98,6 +148,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		credentials: prepared.credentials,
 		parameters,
 		orderIdItems: new Map(),
+		payoutServices: prepared.payoutServices,
+		serviceCheckFailed: prepared.serviceCheckFailed ?? false,
 	};
 
 	let started = 0;
@@ -110,17 +162,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			async (itemIndex) => {
 				started++;
 				try {
-					const json = await execute.call(this, itemIndex, run);
+					const answer = await execute.call(this, itemIndex, run);
 					succeeded++;
-					return { json, pairedItem: { item: itemIndex } } as INodeExecutionData;
+					// Get Account Info gives one item per service
+					const jsons = Array.isArray(answer) ? answer : [answer];
+					return jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 				} catch (error) {
 					const nodeError = asNodeError(this, error, itemIndex);
-					if (this.continueOnFail()) return errorItem(nodeError, itemIndex, toErrorOutput);
+					if (this.continueOnFail()) return [errorItem(nodeError, itemIndex, toErrorOutput)];
 					throw nodeError;
 				}
 			},
 		);
-		return [output];
+		return [output.flat()];
 	} catch (error) {
 		// every failure of a row is a node error already (asNodeError above)
 		const nodeError = asNodeError(this, error, 0);

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
 
 /** n8n's rule: a parameter value is an expression when it is a string that starts with "=". */
 function holdsExpression(raw: unknown): boolean {
@@ -22,9 +22,14 @@ export class RunParameters {
 
 	constructor(readonly context: IExecuteFunctions) {}
 
-	read(name: string, itemIndex: number, fallback?: unknown): unknown {
+	read(
+		name: string,
+		itemIndex: number,
+		fallback?: unknown,
+		options?: Pick<IGetNodeParameterOptions, 'extractValue'>,
+	): unknown {
 		if (this.sameForEveryItem.has(name)) return this.sameForEveryItem.get(name);
-		const value = this.context.getNodeParameter(name, itemIndex, fallback);
+		const value = this.context.getNodeParameter(name, itemIndex, fallback, options);
 		if (!this.evaluatedPerItem.has(name)) {
 			const raw = this.context.getNodeParameter(name, itemIndex, fallback, {
 				rawExpressions: true,

@@ -9,6 +9,9 @@ export const MAX_TIMEOUT_SECONDS = 300;
 /** The trigger's Confirm with AliKassa lookup: AliKassa's notification call waits meanwhile. */
 export const CONFIRM_TIMEOUT_SECONDS = 10;
 
+/** Create Payout's Service until one is picked: the RUB card payout of AliKassa's examples. */
+export const DEFAULT_PAYOUT_SERVICE = 'payment_card_rub';
+
 export const DEFAULT_CONCURRENCY = 5;
 export const MAX_CONCURRENCY = 50;
 

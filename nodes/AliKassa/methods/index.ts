@@ -1,3 +1,5 @@
 import { aliKassaNotificationsApiTest } from './credentialTest';
+import { searchPayoutServices } from './listSearch';
 
 export const credentialTest = { aliKassaNotificationsApiTest };
+export const listSearch = { searchPayoutServices };

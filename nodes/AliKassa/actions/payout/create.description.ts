@@ -3,12 +3,14 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import {
 	DEFAULT_MAX_WAIT_SECONDS,
+	DEFAULT_PAYOUT_SERVICE,
 	DEFAULT_POLL_INTERVAL_SECONDS,
 	MAX_MAX_WAIT_SECONDS,
 	MAX_POLL_INTERVAL_SECONDS,
 } from '../../core/defaults';
 import { INPUT_FIELD_NAMES } from '../../core/inputFields';
 import {
+	checkServiceOption,
 	concurrencyOption,
 	optionsCollection,
 	orderIdField,
@@ -81,13 +83,27 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Service',
 		name: 'service',
-		type: 'string',
-		default: 'payment_card_rub',
+		type: 'resourceLocator',
+		// a plain string (workflows saved before the list, expressions from CSV) is read as the code
+		default: { mode: 'list', value: DEFAULT_PAYOUT_SERVICE },
 		required: true,
-		placeholder: 'payment_card_rub',
 		description:
-			'Payout service code from the AliKassa cabinet, such as payment_card_rub or payment_card_sbp_rub',
+			'Payout service of the account: pick it from the list AliKassa gives for the credential, or give its code (such as payment_card_rub or payment_card_sbp_rub)',
 		displayOptions: definedBelow,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchPayoutServices', searchable: true },
+			},
+			{
+				displayName: 'By Code',
+				name: 'id',
+				type: 'string',
+				placeholder: DEFAULT_PAYOUT_SERVICE,
+			},
+		],
 	},
 	{
 		displayName: 'Wait for Final Status',
@@ -204,7 +220,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([concurrencyOption, timeoutOption]),
+	optionsCollection([checkServiceOption, concurrencyOption, timeoutOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);

@@ -9,6 +9,7 @@ import {
 } from '../../core/defaults';
 import { isPaid, outcomeMessage, paidFields, type UnpaidOutcome } from '../../core/outcome';
 import { INPUT_FIELD_NAMES, payoutInputFromItem } from '../../core/inputFields';
+import { serviceRefusal } from '../../core/accountInfo';
 import { buildPayoutBody, PayoutInputError, type PayoutBody } from '../../core/payoutBody';
 import { payoutLimitRefusal } from '../../core/payoutLimit';
 import { readPositiveNumber, readTimeoutMs } from '../options';
@@ -47,7 +48,8 @@ function readPayoutBody(parameters: RunParameters, itemIndex: number): PayoutBod
 		amount: parameters.read('amount', itemIndex),
 		number: parameters.read('number', itemIndex),
 		orderId: parameters.read('orderId', itemIndex),
-		service: parameters.read('service', itemIndex),
+		// the code, whether picked from the list, given By Code or stored as a plain string
+		service: parameters.read('service', itemIndex, undefined, { extractValue: true }),
 		...additionalFields,
 		// the editor's default 0 means none
 		notificationEndpointId: notificationEndpointId === 0 ? undefined : notificationEndpointId,
@@ -83,6 +85,15 @@ function readCreateInput(
 	run: PayoutRun,
 ): CreateInput {
 	const body = readPayoutBody(run.parameters, itemIndex);
+	const noService =
+		run.payoutServices && serviceRefusal(body.service, run.payoutServices);
+	if (noService) {
+		throw new NodeOperationError(context.getNode(), noService, {
+			itemIndex,
+			description:
+				'Pick the service from the list in the Service field, or ask AliKassa to enable it. Nothing was sent to AliKassa.',
+		});
+	}
 	const overLimit = payoutLimitRefusal(body.amount, run.credentials.maxAmount);
 	if (overLimit !== undefined) {
 		throw new NodeOperationError(context.getNode(), overLimit, {
@@ -187,6 +198,8 @@ export async function execute(
 	const outcome = await sendPayoutOnce(input.sending);
 	if (!isPaid(outcome)) throw outcomeError(this, outcome, body.order_id, itemIndex);
 	const row: IDataObject = { order_id: body.order_id, ...paidFields(outcome) };
+	// AliKassa could not say which services the account has: the service was not checked first
+	if (run.serviceCheckFailed) row.serviceChecked = false;
 	if (input.polling === undefined) return row;
 	const final = await followToFinalStatus(input.polling, outcome.id, outcome.paymentStatus);
 	return { ...final, ...row, payment_status: final.payment_status };

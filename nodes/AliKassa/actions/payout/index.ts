@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as create from './create.operation';
+import * as getAccountInfo from './getAccountInfo.operation';
 import * as getBalance from './getBalance.operation';
 import * as getStatus from './getStatus.operation';
 
-export { create, getBalance, getStatus };
+export { create, getAccountInfo, getBalance, getStatus };
 
 export const description: INodeProperties[] = [
 	{
@@ -18,6 +19,13 @@ export const description: INodeProperties[] = [
 				value: 'create',
 				description: 'Send money to a card, account or phone',
 				action: 'Create a payout',
+			},
+			{
+				name: 'Get Account Info',
+				value: 'getAccountInfo',
+				description:
+					'Get the payout and payment services of the account and whether it may pay out',
+				action: 'Get the account info',
 			},
 			{
 				name: 'Get Balance',
@@ -37,4 +45,5 @@ export const description: INodeProperties[] = [
 	...create.description,
 	...getStatus.description,
 	...getBalance.description,
+	...getAccountInfo.description,
 ];
