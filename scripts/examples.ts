@@ -188,3 +188,13 @@ export function sandboxCredential(baseUrl: string): CredentialToImport {
 		},
 	};
 }
+
+/** The MCP example's own credential: the sandbox account with a low Maximum Amount per Payout. */
+export function agentCredential(baseUrl: string, maxAmount = '5000.00'): CredentialToImport {
+	const sandbox = sandboxCredential(baseUrl);
+	return {
+		...sandbox,
+		...EXAMPLES.mcpPayouts.agentCredential,
+		data: { ...sandbox.data, maxAmount },
+	};
+}

@@ -4,7 +4,7 @@
  * an agent calls tools. n8n offers community-node tools only with
  * N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE=true.
  */
-import { EXAMPLES, loadExample, pointWorkflowAt, sandboxCredential } from '../../scripts/examples';
+import { agentCredential, EXAMPLES, loadExample, pointWorkflowAt } from '../../scripts/examples';
 import type { N8nServer } from '../../scripts/n8n';
 import { orderIdOf } from '../../scripts/sandboxProcess';
 import { expectNoSecrets } from '../../scripts/sandboxCredentials';
@@ -34,11 +34,7 @@ function answerItems(text: string): Array<Record<string, unknown>> {
 beforeAll(async () => {
 	harness = await setUpN8n({ env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' } });
 	await harness.n8n.importCredentials([
-		{
-			...sandboxCredential(harness.sandbox.url),
-			...example.agentCredential,
-			data: { ...sandboxCredential(harness.sandbox.url).data, maxAmount: AGENT_CAP },
-		},
+		agentCredential(harness.sandbox.url, AGENT_CAP),
 		{ ...example.tokenCredential, type: 'httpBearerAuth', data: { token: BEARER_TOKEN } },
 	]);
 	await harness.n8n.importWorkflows([
