@@ -8,6 +8,7 @@
 import { parseArgs } from 'util';
 
 import {
+	agentCredential,
 	allExamples,
 	claimsCredential,
 	EXAMPLES,
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
 	try {
 		await userFolder.importCredentials([
 			sandboxCredential(sandbox.url),
+			agentCredential(sandbox.url),
 			notificationsCredential(),
 			...(claimsDatabase ? [claimsCredential(claimsDatabase)] : []),
 		]);

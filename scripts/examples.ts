@@ -69,6 +69,16 @@ export const EXAMPLES = {
 		webhookPath: 'alikassa-pay-chunk',
 		payoutNode: 'Create Payouts',
 	},
+	mcpPayouts: {
+		file: 'mcp-payouts-for-agents.json',
+		id: 'aliKassaMcpPayouts',
+		/** The MCP Server Trigger's Production URL is `<n8n URL>/mcp/<path>`. */
+		path: 'alikassa-payouts',
+		/** A credential of its own, with a low Maximum Amount per Payout, for what agents pay. */
+		agentCredential: { id: 'aliKassaAgents01', name: 'AliKassa Sandbox (AI agents, capped)' },
+		/** The MCP Server Trigger's Bearer Auth credential. */
+		tokenCredential: { id: 'aliKassaMcpToken01', name: 'AliKassa MCP token' },
+	},
 	queueSplitBatch: {
 		file: 'queue-split-batch.json',
 		id: 'aliKassaSplitBatch',
@@ -176,5 +186,15 @@ export function sandboxCredential(baseUrl: string): CredentialToImport {
 			signatureHash: 'sha1',
 			baseUrl,
 		},
+	};
+}
+
+/** The MCP example's own credential: the sandbox account with a low Maximum Amount per Payout. */
+export function agentCredential(baseUrl: string, maxAmount = '5000.00'): CredentialToImport {
+	const sandbox = sandboxCredential(baseUrl);
+	return {
+		...sandbox,
+		...EXAMPLES.mcpPayouts.agentCredential,
+		data: { ...sandbox.data, maxAmount },
 	};
 }
