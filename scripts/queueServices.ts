@@ -9,6 +9,7 @@ import { join } from 'path';
 
 import { CLAIMS_TABLE_SQL } from './examples';
 import { REPO_ROOT } from './n8n';
+import { n8nUnderTest } from './n8nUnderTest';
 
 export const POSTGRES = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
 export const REDIS = { host: '127.0.0.1', port: 6379 } as const;
@@ -34,7 +35,10 @@ interface RedisClient {
 	disconnect(): void;
 }
 
-const requireFromN8n = createRequire(join(REPO_ROOT, 'e2e', 'node_modules', 'n8n', 'package.json'));
+// the n8n under test's own install (N8N_UNDER_TEST), the one the queue-mode processes run
+const requireFromN8n = createRequire(
+	join(REPO_ROOT, n8nUnderTest().folder, 'node_modules', 'n8n', 'package.json'),
+);
 
 function pgClient(database: string): PgClient {
 	const { Client } = requireFromN8n('pg') as { Client: new (config: object) => PgClient };

@@ -142,7 +142,7 @@ describeInChromium('the n8n editor in Chromium', () => {
 	);
 
 	test(
-		'the node picker finds both nodes by "alikassa"; the payout node offers its three operations',
+		'the node picker finds both nodes by "alikassa"; the payout node offers its four operations',
 		async () => {
 			const picker = await searchNodePicker('alikassa');
 			const names = picker.locator(byTestId('node-creator-item-name'));
@@ -152,11 +152,12 @@ describeInChromium('the n8n editor in Chromium', () => {
 
 			await picker.locator(byTestId('item-iterator-item'), { hasText: 'AliKassa Payout' }).click();
 			const details = await picker.innerText();
-			expect(details).toContain('Actions (3)');
+			expect(details).toContain('Actions (4)');
 			for (const action of [
 				'Create a payout',
 				'Get the status of a payout',
 				'Get the account balance',
+				'Get the account info',
 			]) {
 				expect(details).toContain(action);
 			}
