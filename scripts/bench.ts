@@ -25,15 +25,11 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { MAX_SEND_ATTEMPTS } from '../nodes/AliKassa/core/defaults';
 import { loadPrivateKey } from '../nodes/AliKassa/core/privateKey';
-import {
-	createBodySigner,
-	getBodySigner,
-	signWithForge,
-	type SigningCredentials,
-} from '../nodes/AliKassa/core/signer';
+import { createBodySigner } from '../nodes/AliKassa/core/signer';
 import { FAULT_KINDS } from '../sandbox/faults';
 import { SANDBOX_ACCOUNT_ID, type FaultKind, type RecordedRequest } from '../sandbox/server';
 import { runPayoutNode, stopEngineTimers, type OnError, type PayoutNodeRun } from './engine';
+import { forgeKeyOf, signWithForge } from './forgeSigner';
 import { phpAvailable, runPhpJson } from './php';
 import { SANDBOX_PASSWORD, SANDBOX_PRIVATE_KEY, sandboxCredentials } from './sandboxCredentials';
 import {
@@ -302,33 +298,23 @@ async function benchSigning(scale: Scale): Promise<TargetResult[]> {
 	const rows: Cell[][] = [];
 	const targets: TargetResult[] = [];
 	for (const key of signingKeys()) {
-		const forgeKey = loadPrivateKey(key.pem, key.password);
-		const native = createBodySigner(forgeKey, SIGNATURE_HASH, true);
-		const credentials: SigningCredentials = {
-			privateKey: key.pem,
-			password: key.password,
-			signatureHash: SIGNATURE_HASH,
-		};
-		const nodeEngine = getBodySigner(credentials).engine;
+		const nativeKey = loadPrivateKey(key.pem, key.password);
+		const native = createBodySigner(nativeKey, SIGNATURE_HASH);
+		const forgeKey = forgeKeyOf(nativeKey);
 		const forgeSignature = signWithForge(forgeKey, body, SIGNATURE_HASH);
 
 		const forgeRate = await callsPerSecond(
 			() => signWithForge(forgeKey, body, SIGNATURE_HASH),
 			scale.signingSeconds,
 		);
-		const nativeRate =
-			native.engine === 'native'
-				? await callsPerSecond(() => native.sign(body), scale.signingSeconds)
-				: NaN;
-		const nativeInFlightRate =
-			native.engine === 'native'
-				? await callsPerSecond(() => native.sign(body), scale.signingSeconds, SIGNING_IN_FLIGHT)
-				: NaN;
+		const nativeRate = await callsPerSecond(() => native.sign(body), scale.signingSeconds);
+		const nativeInFlightRate = await callsPerSecond(
+			() => native.sign(body),
+			scale.signingSeconds,
+			SIGNING_IN_FLIGHT,
+		);
 		const phpRate = php ? phpSigningRate(key, body, scale.signingSeconds) : undefined;
-		const otherSignatures = [
-			native.engine === 'native' ? await native.sign(body) : forgeSignature,
-			phpRate?.signature ?? forgeSignature,
-		];
+		const otherSignatures = [await native.sign(body), phpRate?.signature ?? forgeSignature];
 		const sameSignature = otherSignatures.every((signature) => signature === forgeSignature);
 
 		const phpPerSecond = phpRate?.perSecond ?? NaN;
@@ -340,17 +326,15 @@ async function benchSigning(scale: Scale): Promise<TargetResult[]> {
 			phpRate ? formatNumber(phpPerSecond) : 'php-cli not installed',
 			formatRatio(nativeRate / phpPerSecond),
 			formatRatio(nativeRate / forgeRate),
-			nodeEngine,
 			sameSignature ? 'yes' : 'NO',
 		]);
-		const nodeRate = nodeEngine === 'native' ? nativeRate : forgeRate;
 		targets.push({
-			target: `${key.label} signing ≥ ${LIMITS.signingShareOfPhp} × PHP (node uses ${nodeEngine})`,
+			target: `${key.label} signing ≥ ${LIMITS.signingShareOfPhp} × PHP`,
 			measured: phpRate
-				? `${formatRatio(nodeRate / phpPerSecond)} ` +
-					`(${formatNumber(nodeRate)}/s vs ${formatNumber(phpPerSecond)}/s)`
+				? `${formatRatio(nativeRate / phpPerSecond)} ` +
+					`(${formatNumber(nativeRate)}/s vs ${formatNumber(phpPerSecond)}/s)`
 				: 'php-cli not installed',
-			pass: phpRate !== undefined && nodeRate >= LIMITS.signingShareOfPhp * phpPerSecond,
+			pass: phpRate !== undefined && nativeRate >= LIMITS.signingShareOfPhp * phpPerSecond,
 		});
 	}
 	const notes = [
@@ -370,7 +354,6 @@ async function benchSigning(scale: Scale): Promise<TargetResult[]> {
 			'PHP/s',
 			'native÷PHP',
 			'native÷forge',
-			'node uses',
 			'same sig',
 		],
 		rows,
@@ -385,7 +368,7 @@ async function benchSigning(scale: Scale): Promise<TargetResult[]> {
 async function sendLikeSeed(sandbox: SandboxProcess, rows: PayoutRow[]): Promise<number> {
 	let accepted = 0;
 	for (const row of rows) {
-		const key = loadPrivateKey(SANDBOX_PRIVATE_KEY, SANDBOX_PASSWORD);
+		const key = forgeKeyOf(loadPrivateKey(SANDBOX_PRIVATE_KEY, SANDBOX_PASSWORD));
 		const body = signedBodyOf(row);
 		const response = await fetch(`${sandbox.url}/v1/payout`, {
 			method: 'POST',

@@ -50,6 +50,18 @@ openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 100000 -in rsa2048-pkcs8.pem -passout
 openssl pkcs8 -topk8 -v2 aes-256-cbc -iter 1 -in rsa2048-pkcs8.pem -passout "$pass" \
 	-out rsa2048-pkcs8-pbkdf2-1.pem
 
+# What OpenSSL 3 keeps in its legacy provider (n8n's Node does not load it): the loader names
+# these and gives the command that converts them, without trying to decrypt them.
+legacy=(-provider legacy -provider default)
+openssl pkcs8 -topk8 -v2 des-cbc "${legacy[@]}" -in rsa2048-pkcs8.pem -passout "$pass" \
+	-out rsa2048-pkcs8-des-cbc.pem
+openssl pkcs8 -topk8 -v1 PBE-SHA1-RC2-40 "${legacy[@]}" -in rsa2048-pkcs8.pem -passout "$pass" \
+	-out rsa2048-pkcs8-pbes1-rc2-40.pem
+openssl rsa -in rsa2048-pkcs8.pem -traditional -des "${legacy[@]}" -passout "$pass" \
+	-out rsa2048-legacy-des.pem 2>/dev/null
+openssl rsa -in rsa2048-pkcs8.pem -traditional -rc2-40 "${legacy[@]}" -passout "$pass" \
+	-out rsa2048-legacy-rc2-40.pem 2>/dev/null
+
 # password.txt ending in a newline, and a key encrypted with and without that newline.
 # `pass:` hands OpenSSL the argument verbatim; `file:` would drop the newline.
 newline_password="$(alphanumeric_password)"
@@ -110,6 +122,10 @@ cat >manifest.json <<'JSON'
 	{ "name": "password-with-newline", "file": "rsa2048-password-with-newline.pem", "passwordFile": "password-newline.txt", "format": "PKCS#8 aes-256-cbc encrypted with a password ending in \\n, password file keeps it", "bits": 2048, "expect": "ok" },
 	{ "name": "password-without-newline", "file": "rsa2048-password-without-newline.pem", "passwordFile": "password-newline.txt", "format": "PKCS#8 aes-256-cbc encrypted without the \\n its password file ends in", "bits": 2048, "expect": "ok" },
 	{ "name": "password-non-ascii", "file": "rsa2048-password-non-ascii.pem", "passwordFile": "password-non-ascii.txt", "format": "PKCS#8 aes-256-cbc with a UTF-8 password \"пароль-🔑-ключ\"", "bits": 2048, "expect": "ok" },
+	{ "name": "pkcs8-des-cbc", "file": "rsa2048-pkcs8-des-cbc.pem", "passwordFile": "rsa2048.password.txt", "format": "PKCS#8 PBES2 PBKDF2 des-cbc (OpenSSL 3 legacy provider)", "bits": 2048, "expect": "legacy-cipher" },
+	{ "name": "pkcs8-pbes1-rc2-40", "file": "rsa2048-pkcs8-pbes1-rc2-40.pem", "passwordFile": "rsa2048.password.txt", "format": "PKCS#8 PBES1 PKCS#12 PBE-SHA1-RC2-40 (OpenSSL 3 legacy provider)", "bits": 2048, "expect": "legacy-cipher" },
+	{ "name": "legacy-des", "file": "rsa2048-legacy-des.pem", "passwordFile": "rsa2048.password.txt", "format": "legacy RSA PRIVATE KEY, Proc-Type/DEK-Info DES-CBC (OpenSSL 3 legacy provider)", "bits": 2048, "expect": "legacy-cipher" },
+	{ "name": "legacy-rc2-40", "file": "rsa2048-legacy-rc2-40.pem", "passwordFile": "rsa2048.password.txt", "format": "legacy RSA PRIVATE KEY, Proc-Type/DEK-Info RC2-40-CBC (OpenSSL 3 legacy provider)", "bits": 2048, "expect": "legacy-cipher" },
 	{ "name": "password-missing", "file": "rsa2048-pkcs8-aes256.pem", "passwordFile": null, "format": "PKCS#8 aes-256-cbc without its password", "bits": 2048, "expect": "password-missing" },
 	{ "name": "wrong-password", "file": "rsa2048-pkcs8-aes256.pem", "passwordFile": "wrong.password.txt", "format": "PKCS#8 aes-256-cbc with another key's password", "bits": 2048, "expect": "wrong-password" },
 	{ "name": "legacy-wrong-password", "file": "rsa2048-legacy-aes256.pem", "passwordFile": "wrong.password.txt", "format": "legacy AES-256 with another key's password", "bits": 2048, "expect": "wrong-password" },

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'crypto';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -72,3 +73,6 @@ export function readSigningKey(name: string): PemWithPassword {
 		password: readFileSync(join(REPOSITORY, signingKey.passwordFile), 'utf8'),
 	};
 }
+
+/** An RSA key's modulus (base64url), to tell keys apart without exporting them. */
+export const modulusOf = (key: KeyObject): string => key.export({ format: 'jwk' }).n as string;

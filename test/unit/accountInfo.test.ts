@@ -9,7 +9,12 @@ const DOCS_ANSWER = {
 	is_allowed_payment: true,
 	is_allowed_payout: true,
 	payments: [
-		{ method: 'payment_card', currency: 'RUB', service_code: 'payment_card_rub_hpp', status: 'active' },
+		{
+			method: 'payment_card',
+			currency: 'RUB',
+			service_code: 'payment_card_rub_hpp',
+			status: 'active',
+		},
 	],
 	payouts: [
 		{ method: 'payment_card', currency: 'RUB', service_code: 'payment_card_rub', status: 'active' },

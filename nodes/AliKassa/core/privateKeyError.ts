@@ -9,6 +9,7 @@ export type PrivateKeyProblem =
 	| 'password-missing'
 	| 'wrong-password'
 	| 'costly-encryption'
+	| 'legacy-cipher'
 	| 'not-rsa'
 	| 'too-many-bits';
 
@@ -33,6 +34,8 @@ const MESSAGES: Record<PrivateKeyProblem, string> = {
 		'The password does not open this private key. Use the contents of password.txt from the same archive as private.pem.',
 	'costly-encryption':
 		'The private key is encrypted with key-derivation settings far beyond what OpenSSL writes, so opening it would stall n8n; it is not opened.',
+	'legacy-cipher':
+		'The private key is encrypted with a legacy cipher that OpenSSL 3, and so n8n, no longer opens; it is not opened and nothing is sent.',
 	'not-rsa':
 		'The private key is not an RSA key. AliKassa payout certificates are RSA keys: use private.pem from the AliKassa archive.',
 	'too-many-bits':

@@ -1,5 +1,4 @@
-import { createHash, createPrivateKey, sign as nativeSign, type KeyObject } from 'crypto';
-import forge from '../vendor/forge';
+import { createHash, sign as nativeSign, type KeyObject } from 'crypto';
 
 import { loadPrivateKey, PrivateKeyError } from './privateKey';
 
@@ -9,8 +8,6 @@ export type SignatureHash = 'sha1' | 'sha256';
 export interface BodySigner {
 	/** base64 RSASSA-PKCS1-v1_5 signature over the UTF-8 bytes of `body` */
 	sign(body: string): Promise<string>;
-	/** 'native' (OpenSSL through Node) when it was proven identical to forge for this key */
-	readonly engine: 'native' | 'forge';
 }
 
 export interface SigningCredentials {
@@ -19,62 +16,21 @@ export interface SigningCredentials {
 	signatureHash: SignatureHash;
 }
 
-export function signWithForge(
-	key: forge.pki.rsa.PrivateKey,
-	body: string,
-	hash: SignatureHash,
-): string {
-	const digest = forge.md[hash].create();
-	digest.update(body, 'utf8');
-	return forge.util.encode64(key.sign(digest));
-}
-
-function signWithNode(key: KeyObject, body: string, hash: SignatureHash): string {
-	return nativeSign(hash, Buffer.from(body, 'utf8'), key).toString('base64');
-}
-
 /**
- * The same OpenSSL call on libuv's thread pool: an RSA-2048 signature holds a core for ~0.4 ms,
- * which on n8n's one JavaScript thread would be taken from every other item, execution and
- * webhook.
+ * OpenSSL signs on libuv's thread pool: an RSA-2048 signature holds a core for ~0.4 ms (an
+ * RSA-8192 one for ~40 ms), which on n8n's one JavaScript thread would be taken from every
+ * other item, execution and webhook.
  */
-function signWithNodeOffThread(key: KeyObject, body: string, hash: SignatureHash): Promise<string> {
-	return new Promise((resolve, reject) => {
-		nativeSign(hash, Buffer.from(body, 'utf8'), key, (error, signature) => {
-			if (error) reject(error);
-			else resolve(signature.toString('base64'));
-		});
-	});
-}
-
-const SELF_CHECK_BODY = '{"check":"native signer matches node-forge \\/ \\u0436"}';
-
-/**
- * forge signs ~40 RSA-2048 signatures/s and blocks the event loop meanwhile; OpenSSL signs
- * thousands. forge stays the reference: the native signer is used only when it gives the
- * same bytes for this key (a system policy may, for instance, forbid SHA-1).
- */
-export function createBodySigner(
-	key: forge.pki.rsa.PrivateKey,
-	hash: SignatureHash,
-	preferNative = true,
-): BodySigner {
-	if (preferNative) {
-		try {
-			const nativeKey = createPrivateKey(forge.pki.privateKeyToPem(key));
-			if (
-				signWithNode(nativeKey, SELF_CHECK_BODY, hash) === signWithForge(key, SELF_CHECK_BODY, hash)
-			) {
-				return {
-					engine: 'native',
-					sign: (body) => signWithNodeOffThread(nativeKey, body, hash),
-				};
-			}
-		} catch {
-			// OpenSSL refused the key or the hash: forge alone still signs correctly.
-		}
-	}
-	return { engine: 'forge', sign: async (body) => signWithForge(key, body, hash) };
+export function createBodySigner(key: KeyObject, hash: SignatureHash): BodySigner {
+	return {
+		sign: (body) =>
+			new Promise((resolve, reject) => {
+				nativeSign(hash, Buffer.from(body, 'utf8'), key, (error, signature) => {
+					if (error) reject(error);
+					else resolve(signature.toString('base64'));
+				});
+			}),
+	};
 }
 
 const MAX_CACHED_SIGNERS = 16;
@@ -114,7 +70,7 @@ function signerForContent(credentials: SigningCredentials): BodySigner {
 	if (cached) return cached;
 	const failure = failureCache.get(keyDigest);
 	if (failure) throw failure;
-	let key: forge.pki.rsa.PrivateKey | undefined;
+	let key: KeyObject | undefined;
 	let loadFailure: unknown;
 	try {
 		key = loadPrivateKey(credentials.privateKey, credentials.password);
