@@ -1,11 +1,13 @@
 import { createCipheriv, createPrivateKey, pbkdf2Sync, randomBytes, scryptSync } from 'crypto';
 import forge from 'node-forge';
 
+import { MAX_PBKDF2_ITERATIONS } from '../../nodes/AliKassa/core/keyEncryption';
+import { MAX_KEY_TEXT_LENGTH } from '../../nodes/AliKassa/core/pem';
 import type { PrivateKeyProblem } from '../../nodes/AliKassa/core/privateKey';
 import { keyFixture, readKeyFixture } from './keyFixtures';
 
 export type KeyDerivation =
-	| { kdf: 'pbkdf2'; iterations: number }
+	| { kdf: 'pbkdf2'; iterations: number; hash?: 'sha256' | 'sha512' }
 	| { kdf: 'scrypt'; cost: number; blockSize: number; parallelization: number };
 
 const { asn1 } = forge;
@@ -18,15 +20,22 @@ const octets = (bytes: Buffer) =>
 const integer = (value: number) =>
 	asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(value).getBytes());
 
+const HMAC_OIDS = { sha256: '1.2.840.113549.2.9', sha512: '1.2.840.113549.2.11' };
+/** des-cbc is written only unencrypted: Node's OpenSSL 3 has no DES, which is the point. */
+const CIPHERS = {
+	'aes-256-cbc': { oid: '2.16.840.1.101.3.4.1.42', ivLength: 16 },
+	'des-cbc': { oid: '1.3.14.3.2.7', ivLength: 8 },
+};
+
 function kdfIdentifier(derivation: KeyDerivation, salt: Buffer): forge.asn1.Asn1 {
 	if (derivation.kdf === 'pbkdf2') {
-		const hmacWithSha256 = sequence(
-			oid('1.2.840.113549.2.9'),
+		const hmac = sequence(
+			oid(HMAC_OIDS[derivation.hash ?? 'sha256']),
 			asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''),
 		);
 		return sequence(
 			oid('1.2.840.113549.1.5.12'),
-			sequence(octets(salt), integer(derivation.iterations), hmacWithSha256),
+			sequence(octets(salt), integer(derivation.iterations), hmac),
 		);
 	}
 	const { cost, blockSize, parallelization } = derivation;
@@ -38,27 +47,27 @@ function kdfIdentifier(derivation: KeyDerivation, salt: Buffer): forge.asn1.Asn1
 
 function deriveKey(derivation: KeyDerivation, password: string, salt: Buffer): Buffer {
 	if (derivation.kdf === 'pbkdf2') {
-		return pbkdf2Sync(password, salt, derivation.iterations, 32, 'sha256');
+		return pbkdf2Sync(password, salt, derivation.iterations, 32, derivation.hash ?? 'sha256');
 	}
 	const { cost: N, blockSize: r, parallelization: p } = derivation;
 	return scryptSync(password, salt, 32, { N, r, p, maxmem: 256 * N * r });
 }
 
 /**
- * An encrypted PKCS#8 key (PBES2, AES-256-CBC) with the key derivation given, as OpenSSL
- * writes it. With `encrypt: false` the ciphertext is random bytes of the right length: for
- * derivations too costly to run in a test, and which the loader must refuse before
- * decrypting anything.
+ * An encrypted PKCS#8 key (PBES2, AES-256-CBC unless told) with the key derivation given, as
+ * OpenSSL writes it. With `encrypt: false` the ciphertext is random bytes of the right length:
+ * for what is too costly to run in a test or what Node cannot run, and which the loader must
+ * refuse before decrypting anything.
  */
 export function encryptedPkcs8(
 	plainPem: string,
 	password: string,
 	derivation: KeyDerivation,
-	{ encrypt = true } = {},
+	{ encrypt = true, cipher = 'aes-256-cbc' as keyof typeof CIPHERS } = {},
 ): string {
 	const der = createPrivateKey(plainPem).export({ type: 'pkcs8', format: 'der' });
 	const salt = randomBytes(16);
-	const iv = randomBytes(16);
+	const iv = randomBytes(CIPHERS[cipher].ivLength);
 	let ciphertext = randomBytes((Math.floor(der.length / 16) + 1) * 16);
 	if (encrypt) {
 		const cipher = createCipheriv('aes-256-cbc', deriveKey(derivation, password, salt), iv);
@@ -67,10 +76,7 @@ export function encryptedPkcs8(
 	const info = sequence(
 		sequence(
 			oid('1.2.840.113549.1.5.13'),
-			sequence(
-				kdfIdentifier(derivation, salt),
-				sequence(oid('2.16.840.1.101.3.4.1.42'), octets(iv)),
-			),
+			sequence(kdfIdentifier(derivation, salt), sequence(oid(CIPHERS[cipher].oid), octets(iv))),
 		),
 		octets(ciphertext),
 	);
@@ -185,5 +191,88 @@ export const HOSTILE_VALUES: HostileValue[] = [
 		password: '',
 		problem: 'certificate',
 		message: /This is a certificate/,
+	},
+];
+
+/**
+ * Values within every limit that cost the most to open or to sign with: n8n's thread must stay
+ * responsive while a credential holds any of them. The wrong password ends in " \n", so all
+ * three password candidates pay the derivation.
+ */
+export interface CostlyValue {
+	name: string;
+	pem: () => string;
+	password: string;
+	/** 'ok' signs; otherwise the problem the loader names */
+	outcome: 'ok' | PrivateKeyProblem;
+}
+
+const COSTLY_WRONG_PASSWORD = ' not the password \n';
+const PBKDF2_SHA512_AT_THE_LIMIT: KeyDerivation = {
+	kdf: 'pbkdf2',
+	iterations: MAX_PBKDF2_ITERATIONS,
+	hash: 'sha512',
+};
+const SCRYPT_AT_THE_LIMIT: KeyDerivation = {
+	kdf: 'scrypt',
+	cost: 16_384,
+	blockSize: 8,
+	parallelization: 2,
+};
+/** once per test process: PBKDF2 at the limit costs a tenth of a second */
+const once = <T>(make: () => T) => {
+	let made: T | undefined;
+	return () => (made ??= make());
+};
+const randomBase64 = (length: number) => randomBytes(length).toString('base64').slice(0, length);
+
+export const COSTLY_VALUES: CostlyValue[] = [
+	{
+		name: 'PBKDF2-HMAC-SHA512 at 200 000 iterations, a wrong password',
+		pem: once(() => encryptedPkcs8(PLAIN_KEY, HOSTILE_PASSWORD, PBKDF2_SHA512_AT_THE_LIMIT)),
+		password: COSTLY_WRONG_PASSWORD,
+		outcome: 'wrong-password',
+	},
+	{
+		name: 'PBKDF2-HMAC-SHA512 at 200 000 iterations, the right password',
+		pem: once(() => encryptedPkcs8(PLAIN_KEY, HOSTILE_PASSWORD, PBKDF2_SHA512_AT_THE_LIMIT)),
+		password: HOSTILE_PASSWORD,
+		outcome: 'ok',
+	},
+	{
+		name: 'DES-CBC with PBKDF2-HMAC-SHA512 at 200 000 iterations, a wrong password',
+		pem: once(() =>
+			encryptedPkcs8(PLAIN_KEY, HOSTILE_PASSWORD, PBKDF2_SHA512_AT_THE_LIMIT, {
+				encrypt: false,
+				cipher: 'des-cbc',
+			}),
+		),
+		password: COSTLY_WRONG_PASSWORD,
+		outcome: 'legacy-cipher',
+	},
+	{
+		name: 'scrypt at the work limit (N=16384, r=8, p=2), a wrong password',
+		pem: once(() => encryptedPkcs8(PLAIN_KEY, HOSTILE_PASSWORD, SCRYPT_AT_THE_LIMIT)),
+		password: COSTLY_WRONG_PASSWORD,
+		outcome: 'wrong-password',
+	},
+	{
+		name: 'an RSA-8192 key (the largest taken)',
+		pem: () => fixture('rsa8192-plain').pem,
+		password: '',
+		outcome: 'ok',
+	},
+	{
+		name: '64 KB of random base64 as an encrypted key',
+		pem: once(() => {
+			const [begin, end] = [
+				'-----BEGIN ENCRYPTED PRIVATE KEY-----\n',
+				'\n-----END ENCRYPTED PRIVATE KEY-----\n',
+			];
+			const room = MAX_KEY_TEXT_LENGTH - begin.length - end.length;
+			return begin + randomBase64(room - (room % 4)) + end;
+		}),
+		password: HOSTILE_PASSWORD,
+		outcome: 'damaged',
 	},
 ];

@@ -12,6 +12,7 @@ import {
 import { loadPrivateKey, PrivateKeyError } from '../../nodes/AliKassa/core/privateKey';
 import { getBodySigner } from '../../nodes/AliKassa/core/signer';
 import {
+	COSTLY_VALUES,
 	encryptedPkcs8,
 	fixture,
 	HOSTILE_PASSWORD,
@@ -40,6 +41,27 @@ describe('hostile key values are refused quickly, saying why', () => {
 		expect(error.message).toMatch(message);
 		expect(error.message).not.toMatch(/password does not open/);
 		expect(ms).toBeLessThan(TIME_BOUND_MS);
+	});
+});
+
+describe('the costliest values within the limits: each settled within the time bound', () => {
+	test.each(COSTLY_VALUES)('$name: $outcome', async ({ pem, password, outcome }) => {
+		const value = pem();
+		const started = performance.now();
+		if (outcome === 'ok') {
+			const key = loadPrivateKey(value, password);
+			const signature = await getBodySigner({
+				privateKey: value,
+				password,
+				signatureHash: 'sha256',
+			}).sign('{}');
+			expect(
+				crypto.verify('sha256', Buffer.from('{}'), key, Buffer.from(signature, 'base64')),
+			).toBe(true);
+		} else {
+			expect(refusal(value, password).error.problem).toBe(outcome);
+		}
+		expect(performance.now() - started).toBeLessThan(TIME_BOUND_MS);
 	});
 });
 
