@@ -425,7 +425,11 @@ async function benchSideBySide({
 			"new connection, per request, as n8n's request helper sends them.",
 			`Each side ran ${RATIO_ROUNDS} times per row, alternating; the fastest run of each is shown.`,
 			'auto-mapped: the example as shipped (Data Mode: Auto-Map Input Data to Fields);',
-			'expressions: the same with amount, number, order ID and service as {{ $json.… }} expressions.',
+			...(mappings.includes('expressions')
+				? [
+						'expressions: the same with amount, number, order ID and service as {{ $json.… }} expressions.',
+					]
+				: []),
 			`ideal = payouts × ${N8N_LATENCY_MS} ms ÷ concurrency.`,
 			'CPU/payout n8n: CPU of the n8n process (all its threads: signing, GC) while the node ran,',
 			"read from /proc every 5 ms; bare: the client's process during its run.",
