@@ -1,7 +1,8 @@
 /**
- * The bench's reference: a bare Node client that sends the node's signed payout requests with
- * the node's own native signer (OpenSSL on libuv's thread pool) and keep-alive connections, and
- * nothing else: no n8n, no retries, no lookups.
+ * The bench's references: a bare Node client that sends the node's signed payout requests with
+ * the node's own native signer (OpenSSL on libuv's thread pool) and nothing else (no n8n, no
+ * retries, no lookups), over keep-alive connections (the limit) or over a new connection per
+ * request, as n8n's request helper sends them.
  */
 import { Agent as HttpAgent, request as httpRequest } from 'http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'https';
@@ -18,11 +19,22 @@ export interface BareRun {
 	created: number;
 }
 
+/**
+ * `keep-alive`: one agent for the run, its connections reused. `new`: a new agent per request
+ * (Node's `agent: false`), as n8n-core's httpRequest builds one for every request: a new TCP
+ * connection each time, and over HTTPS a full TLS handshake, as a new agent has no TLS session
+ * to resume.
+ */
+export type BareConnections = 'keep-alive' | 'new';
+
+export const BARE_CONNECTIONS: readonly BareConnections[] = ['keep-alive', 'new'];
+
 export interface BareClientOptions {
 	/** The credential's fields, as n8n would hand them to the node. */
 	credential: Record<string, string>;
 	rows: readonly PayoutRow[];
 	concurrency: number;
+	connections: BareConnections;
 	/** The CA to trust over HTTPS (the sandbox's test CA). */
 	ca?: Buffer;
 }
@@ -31,19 +43,23 @@ export async function sendBare({
 	credential,
 	rows,
 	concurrency,
+	connections,
 	ca,
 }: BareClientOptions): Promise<BareRun> {
 	const credentials = readCredentials(credential);
 	const url = new URL(`${credentials.baseUrl}/v1/payout`);
 	const secure = url.protocol === 'https:';
-	const agent = secure
-		? new HttpsAgent({ keepAlive: true, maxSockets: concurrency, ca })
-		: new HttpAgent({ keepAlive: true, maxSockets: concurrency });
+	const Agent = secure ? HttpsAgent : HttpAgent;
+	const agent =
+		connections === 'keep-alive'
+			? new Agent({ keepAlive: true, maxSockets: concurrency })
+			: undefined;
 	const send = secure ? httpsRequest : httpRequest;
 	const post = async (row: PayoutRow) => {
 		const signed = await signRequest(credentials, signedBodyOf(row));
 		return new Promise<number>((resolve, reject) => {
-			const request = send(url, { method: 'POST', agent, headers: signed.headers }, (response) => {
+			const options = { method: 'POST', agent: agent ?? false, ca, headers: signed.headers };
+			const request = send(url, options, (response) => {
 				const chunks: Buffer[] = [];
 				response.on('data', (chunk: Buffer) => chunks.push(chunk));
 				response.on('end', () => {
@@ -71,6 +87,6 @@ export async function sendBare({
 		const cpu = process.cpuUsage(cpuBefore);
 		return { wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000, created };
 	} finally {
-		agent.destroy();
+		agent?.destroy();
 	}
 }

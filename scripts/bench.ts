@@ -861,7 +861,7 @@ async function main(): Promise<void> {
 			results.push(...(await benchRealN8n(scale.n8nPayouts, profileDir)));
 		}
 		if (sections.includes('connections')) {
-			results.push(...(await benchConnections(scale.n8nPayouts, TARGET_CONCURRENCY)));
+			results.push(...(await benchConnections(scale.n8nPayouts)));
 		}
 	} finally {
 		stopEngineTimers();
