@@ -28,6 +28,18 @@ function notificationFields(payout: SandboxPayout) {
 	};
 }
 
+/** The query AliKassa's notification of the payout's current status carries, signed. */
+export function signedNotification(
+	payout: SandboxPayout,
+	privateKey: KeyObject,
+): Record<string, string> {
+	const fields = notificationFields(payout);
+	return {
+		...Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)])),
+		sign: signSha1Base64(phpJsonEncode(fields), privateKey),
+	};
+}
+
 /** Calls each notification URL once (no retries): GET with the data and its sign in the query. */
 export class Notifier {
 	readonly sent: SentNotification[] = [];
@@ -40,12 +52,7 @@ export class Notifier {
 
 	notify(payout: SandboxPayout): Promise<void> {
 		if (payout.notificationUrl === null) return Promise.resolve();
-		const fields = notificationFields(payout);
-		const query = {
-			...Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, String(value)])),
-			sign: signSha1Base64(phpJsonEncode(fields), this.privateKey),
-		};
-		return this.call(payout.notificationUrl, query);
+		return this.call(payout.notificationUrl, signedNotification(payout, this.privateKey));
 	}
 
 	abortAll(): void {

@@ -87,6 +87,7 @@ function notifiedBatchCsv(): string {
 		['e2e-only-paid-paid', onlyPaidUrl],
 		['e2e-confirm-paid', confirmedUrl],
 		['e2e-confirm-stale', confirmedUrl],
+		['e2e-confirm-behind', confirmedUrl],
 	];
 	const lines = rows.map(
 		([orderId, url], row) =>
@@ -348,6 +349,12 @@ describeWithQueueServices('AliKassa Trigger in a real n8n', () => {
 				message: 'Notification received; AliKassa reports another status, so it was not emitted.',
 			},
 		};
+		const BEHIND = {
+			status: 503,
+			body: {
+				message: 'AliKassa does not report this status yet; deliver the notification again later.',
+			},
+		};
 		const UNREACHABLE = {
 			status: 503,
 			body: {
@@ -401,6 +408,32 @@ describeWithQueueServices('AliKassa Trigger in a real n8n', () => {
 					order_id: 'e2e-confirm-stale',
 					payment_status: 'fail',
 					aliKassaStatus: expect.objectContaining({ payment_status: 'fail' }),
+				}),
+			]);
+		});
+
+		test('a signed "paid" notice while AliKassa still says wait: 503 and not emitted; once AliKassa says paid, its own delivery is emitted', async () => {
+			const payout = harness.payout('e2e-confirm-behind');
+			expect(payout.status).toBe('wait');
+			const before = (await executionsOf(CONFIRMED_ID)).length;
+			// AliKassa's notice can arrive before its status API reports the same
+			const early = new Notifier(notificationsPrivateKey(), () => undefined);
+			await early.notify({ ...payout, status: 'paid', notificationUrl: confirmedUrl });
+			expect(early.sent).toEqual([expect.objectContaining({ status: 503 })]);
+			expect(await get(confirmedUrl, early.sent[0].query)).toEqual(BEHIND);
+			expect(server.output).toContain(
+				`AliKassa Trigger: payout ${payout.id} is still "wait" at AliKassa, the notification says "paid"; answered 503`,
+			);
+
+			expect(await finalize('e2e-confirm-behind', 'paid')).toMatchObject({ status: 200 });
+			const executions = await waitForExecutions(CONFIRMED_ID, before + 1);
+			expect(executions).toHaveLength(before + 1);
+			expect(triggerOutput(executions[0])).toEqual([
+				expect.objectContaining({
+					id: payout.id,
+					order_id: 'e2e-confirm-behind',
+					payment_status: 'paid',
+					aliKassaStatus: expect.objectContaining({ payment_status: 'paid' }),
 				}),
 			]);
 		});

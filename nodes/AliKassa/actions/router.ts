@@ -21,7 +21,10 @@ type OperationExecute = (
 ) => Promise<IDataObject | IDataObject[]>;
 
 type Operation = keyof typeof operations;
-const operations: Record<'create' | 'getStatus' | 'getBalance' | 'getAccountInfo', OperationExecute> = {
+const operations: Record<
+	'create' | 'getStatus' | 'getBalance' | 'getAccountInfo',
+	OperationExecute
+> = {
 	create: payout.create.execute,
 	getStatus: payout.getStatus.execute,
 	getBalance: payout.getBalance.execute,
@@ -123,6 +126,33 @@ async function prepareRun(
 	return { credentials, concurrency, payoutServices, serviceCheckFailed: !payoutServices };
 }
 
+/**
+ * The tool variant n8n makes of a usableAsTool node: its type name with "Tool" appended (the
+ * CLI's convertNodeToAiTool).
+ */
+function runsAsTool(context: IExecuteFunctions): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
+ * n8n 2.8's engine replaces an AI agent's tool's answer with the (empty) list of its error items
+ * when the tool's On Error is "Continue (using error output)": the agent would be told nothing,
+ * about a payout made as about one refused, and might pay again. So the tool pays nothing then.
+ */
+function toolErrorOutputRefusal(context: IExecuteFunctions): NodeOperationError {
+	const message = outcomeMessage(
+		{
+			kind: 'notPaid',
+			reason:
+				'this tool\'s On Error is "Continue (using error output)": n8n then gives an AI agent an empty answer, whether a payout was made or not, so the tool makes none',
+		},
+		undefined,
+	);
+	return new NodeOperationError(context.getNode(), message, {
+		description: 'Set the tool\'s On Error (Settings) to "Stop Workflow" or "Continue".',
+	});
+}
+
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
@@ -131,7 +161,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	}
 	const movesMoney = operation === 'create';
-	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+	// An AI agent reads only the tool's answer: a failed call is answered, never thrown (a thrown
+	// error ends an AI Agent's whole execution in n8n 2.8, the agent told nothing).
+	const asTool = runsAsTool(this);
+	const answersFailures = asTool || this.continueOnFail();
+	const toErrorOutput = !asTool && this.getNode().onError === 'continueErrorOutput';
+	if (asTool && movesMoney && this.getNode().onError === 'continueErrorOutput') {
+		const refusal = toolErrorOutputRefusal(this);
+		this.logger.warn(`AliKassa Payout Tool: ${refusal.message}`);
+		return [items.map((_, itemIndex) => errorItem(refusal, itemIndex, false))];
+	}
 
 	const parameters = new RunParameters(this);
 	let prepared;
@@ -141,7 +180,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		const nodeError = asNodeError(this, error, 0);
 		if (movesMoney)
 			nodeError.message = outcomeMessage({ kind: 'notPaid', reason: nodeError.message }, undefined);
-		if (!this.continueOnFail()) throw nodeError;
+		if (!answersFailures) throw nodeError;
 		return [items.map((_, itemIndex) => errorItem(nodeError, itemIndex, toErrorOutput))];
 	}
 	const run: PayoutRun = {
@@ -169,7 +208,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					return jsons.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 				} catch (error) {
 					const nodeError = asNodeError(this, error, itemIndex);
-					if (this.continueOnFail()) return [errorItem(nodeError, itemIndex, toErrorOutput)];
+					if (answersFailures) return [errorItem(nodeError, itemIndex, toErrorOutput)];
 					throw nodeError;
 				}
 			},
