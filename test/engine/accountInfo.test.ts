@@ -42,7 +42,7 @@ describe('account info in n8n’s engine against the sandbox', () => {
 	it('a batch asks once, and a row with a service the account lacks is not sent', async () => {
 		sandbox().setAccountInfo(sandbox().accountId, onlyCardRub);
 		const result = await run({
-			parameters: { ...fromItem, options: { checkService: true } },
+			parameters: { ...fromItem },
 			items: [row('svc-1'), row('svc-2', { service: 'qiwi_rub' }), row('svc-3')],
 			onError: 'continueRegularOutput',
 		});
@@ -79,7 +79,7 @@ describe('account info in n8n’s engine against the sandbox', () => {
 	it('is_allowed_payout: false stops the batch before anything is sent', async () => {
 		sandbox().setAccountInfo(sandbox().accountId, { is_allowed_payout: false });
 		const result = await run({
-			parameters: { ...fromItem, options: { checkService: true } },
+			parameters: { ...fromItem },
 			items: [row('deny-1'), row('deny-2')],
 		});
 		expect(result.error?.message).toMatch(
@@ -91,7 +91,7 @@ describe('account info in n8n’s engine against the sandbox', () => {
 	it('when account info cannot be read (a 500), the batch goes on and says nothing was checked', async () => {
 		sandbox().injectFault({ kind: 'http500', path: '/v1/account/info', times: 10 });
 		const result = await run({
-			parameters: { ...fromItem, options: { checkService: true } },
+			parameters: { ...fromItem },
 			items: [row('un-1'), row('un-2')],
 		});
 		expectSuccess(result);

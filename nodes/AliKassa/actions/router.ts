@@ -84,11 +84,11 @@ async function payoutServicesOf(
 	credentials: AliKassaCredentials,
 	parameters: RunParameters,
 ): Promise<ReadonlySet<string> | undefined> {
+	// a Timeout that cannot be read stops the run here, as Concurrency does, before anything is sent
+	const timeoutMs = readTimeoutMs(parameters, 0);
 	let info;
 	try {
-		info = await fetchAccountInfo(context, credentials, {
-			timeoutMs: readTimeoutMs(parameters, 0),
-		});
+		info = await fetchAccountInfo(context, credentials, { timeoutMs });
 	} catch {
 		// not read (a fault, a 404 from an AliKassa without it, an answer that is not account info)
 		return undefined;
@@ -112,15 +112,12 @@ async function prepareRun(
 	credentials: AliKassaCredentials;
 	concurrency: number;
 	payoutServices?: ReadonlySet<string>;
-	serviceCheckFailed?: boolean;
 }> {
 	const concurrency = readConcurrency(parameters);
 	const credentials = await loadCredentials(context);
 	if (!movesMoney) return { credentials, concurrency };
-	if (parameters.read('options.checkService', 0, false) !== true)
-		return { credentials, concurrency };
 	const payoutServices = await payoutServicesOf(context, credentials, parameters);
-	return { credentials, concurrency, payoutServices, serviceCheckFailed: !payoutServices };
+	return { credentials, concurrency, payoutServices };
 }
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -149,7 +146,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		parameters,
 		orderIdItems: new Map(),
 		payoutServices: prepared.payoutServices,
-		serviceCheckFailed: prepared.serviceCheckFailed ?? false,
 	};
 
 	let started = 0;
