@@ -47,6 +47,8 @@ describe('account info in n8n’s engine against the sandbox', () => {
 			onError: 'continueRegularOutput',
 		});
 		expect(infoRequests()).toHaveLength(1);
+		// asked before any row was signed
+		expect(sandbox().requests[0].path).toBe('/v1/account/info');
 		expect(sentOrderIds()).toEqual(['svc-1', 'svc-3']);
 		expect(result.output[0].json).toEqual(
 			expect.objectContaining({ order_id: 'svc-1', id: expect.any(Number) }),
@@ -55,6 +57,23 @@ describe('account info in n8n’s engine against the sandbox', () => {
 		expect(result.output[1].json.error).toBe(
 			'Not paid: Order ID "svc-2": the account has no enabled payout service qiwi_rub (enabled: payment_card_rub)',
 		);
+	});
+
+	it('only Create Payout asks: Get Payout Status and Get Balance send their one request', async () => {
+		const created = await run({ parameters: { ...fromItem }, items: [row('only-create-1')] });
+		expectSuccess(created);
+		expect(infoRequests()).toHaveLength(1);
+		const status = await run({
+			parameters: { operation: 'getStatus', lookupBy: 'orderId', orderId: 'only-create-1' },
+		});
+		expectSuccess(status);
+		expectSuccess(await run({ parameters: { operation: 'getBalance' } }));
+		expect(sandbox().requests.map((request) => request.path)).toEqual([
+			'/v1/account/info',
+			'/v1/payout',
+			'/v1/payout/status',
+			'/v1/account/balance',
+		]);
 	});
 
 	it('a plain string Service (as saved before the list) and the list value both pay', async () => {

@@ -158,7 +158,7 @@ describe('default On Error (stop)', () => {
 		expect(serviceChecks()).toHaveLength(1);
 		expect(sentOrderIds()).not.toContain('stop-3');
 		expect(result.error!.message).toContain(
-			`Before the node stopped, ${paid} of 8 rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe`,
+			`yoomoney_rub). Before the node stopped, ${paid} of 8 rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe`,
 		);
 		// the rows started before the failure all finished: nothing is left mid-air
 		expect(payoutRequests().every((request) => request.status !== null)).toBe(true);

@@ -71,7 +71,8 @@ export async function nextTurn(): Promise<void> {
  */
 function stoppedBatchMessage(message: string, paid: number, started: number, total: number) {
 	const notSent = total - started;
-	return `${message} Before the node stopped, ${paid} of ${total} rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe: rows already paid come back with alreadyCreated: true and only the others are sent.`;
+	const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+	return `${sentence} Before the node stopped, ${paid} of ${total} rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe: rows already paid come back with alreadyCreated: true and only the others are sent.`;
 }
 
 /**
