@@ -27,7 +27,7 @@ const { singlePayout, scheduledBatch, httpRequestSigned } = EXAMPLES;
 const REFUSED_PAYOUT_ID = 'e2eRefusedPayout';
 const LARGE_BATCH_ID = 'e2eLargeBatch';
 const LARGE_BATCH_ROWS = 120;
-/** Rows of the large batch with a service AliKassa does not know. */
+/** Rows of the large batch with a service the account does not have. */
 const LARGE_BATCH_BAD_ROWS = new Set([17, 64, 101]);
 const UNKNOWN_OUTCOME_ID = 'e2eUnknownOutcome';
 const UNKNOWN_OUTCOME_ORDER_IDS = ['e2e-unknown-1', 'e2e-unknown-2', 'e2e-unknown-3'];
@@ -51,7 +51,7 @@ function workflows(sandboxUrl: string): Workflow[] {
 	const refused = variant(single, REFUSED_PAYOUT_ID, (copy) => {
 		Object.assign(nodeNamed(copy, singlePayout.payoutNode).parameters, {
 			orderId: 'e2e-refused-0001',
-			service: 'payment_card_xyz',
+			service: { __rl: true, mode: 'id', value: 'payment_card_xyz' },
 		});
 	});
 	const largeCsv = harness.writeDataFile('large-batch.csv', largeBatchCsv());
@@ -80,6 +80,11 @@ function itemsReaching(run: ExecutionRun, nodeName: string): NodeItem[] {
 	return run.data.resultData.runData[nodeName] === undefined ? [] : nodeItems(run, nodeName);
 }
 
+/** Create Payout's one question per run: which payout services the account has. */
+function serviceChecks() {
+	return harness.sandbox.requests.filter((request) => request.path === '/v1/account/info');
+}
+
 function payoutRequestsFor(orderId: string) {
 	return harness.sandbox.requests.filter(
 		(request) => request.path === '/v1/payout' && orderIdOf(request) === orderId,
@@ -98,6 +103,7 @@ afterAll(async () => {
 test(
 	'single-payout.json creates a payout: id and payment_status "wait", signed so the sandbox accepts it',
 	async () => {
+		const checksBefore = serviceChecks().length;
 		const execution = await harness.n8n.execute(singlePayout.id);
 
 		expect(execution.failed).toBe(false);
@@ -109,6 +115,9 @@ test(
 			payment_status: 'wait',
 		});
 		expect(items[0].pairedItem).toEqual({ item: 0 });
+		expect(serviceChecks().slice(checksBefore)).toEqual([
+			expect.objectContaining({ body: '[]', signatureValid: true, status: 200 }),
+		]);
 		const [request] = payoutRequestsFor('example-single-0001');
 		expect(request).toMatchObject({ signatureValid: true, signatureHash: 'sha1', status: 200 });
 		expect(payoutRequestsFor('example-single-0001')).toHaveLength(1);
@@ -122,6 +131,8 @@ test(
 test(
 	"a 400 from AliKassa fails the execution with the node's error naming the field",
 	async () => {
+		// AliKassa itself must refuse: the check before the batch would have refused the row first
+		harness.sandbox.injectFault({ kind: 'http500', path: '/v1/account/info' });
 		const execution = await harness.n8n.execute(REFUSED_PAYOUT_ID);
 
 		expect(execution.failed).toBe(true);
@@ -145,6 +156,7 @@ test(
 test(
 	'scheduled-batch-payouts.json: the bad row goes to the error output with its order_id and reason; the others are paid',
 	async () => {
+		const checksBefore = serviceChecks().length;
 		const execution = await harness.n8n.execute(scheduledBatch.id);
 
 		expect(execution.failed).toBe(false);
@@ -155,9 +167,14 @@ test(
 		expect(refused).toHaveLength(1);
 		const [refusedItem] = refused;
 		expect(refusedItem.pairedItem).toEqual({ item: 6 });
+		// the check before the batch refused it (asked once for the twelve rows): it was never sent
+		expect(serviceChecks()).toHaveLength(checksBefore + 1);
 		expect(refusedItem.json.error).toEqual(
-			expect.stringContaining('service: The selected service is invalid.'),
+			expect.stringContaining(
+				'the account has no enabled payout service payment_card_usd (enabled: payment_card_eur, ',
+			),
 		);
+		expect(payoutRequestsFor('2026-11-payroll-007')).toEqual([]);
 		expect(refusedItem.json.error).toMatch(/^Not paid\b/);
 		// n8n keeps little more than the message of an error item: the order_id must be in what is left.
 		expect(JSON.stringify(refusedItem.json)).toContain('2026-11-payroll-007');
@@ -187,6 +204,7 @@ test(
 	async () => {
 		// The first answers come late, so later rows finish first.
 		harness.sandbox.injectFault({ kind: 'latency', path: '/v1/payout', delayMs: 500, times: 3 });
+		const checksBefore = serviceChecks().length;
 		const execution = await harness.n8n.execute(LARGE_BATCH_ID);
 
 		expect(execution.failed).toBe(false);
@@ -200,8 +218,14 @@ test(
 		expect(accepted.map((item) => item.json.order_id)).toEqual(goodRows.map(orderIdOfRow));
 		expect(refused.map((item) => item.pairedItem?.item)).toEqual([...LARGE_BATCH_BAD_ROWS]);
 		expect(refused.map((item) => item.json.error)).toEqual(
-			[...LARGE_BATCH_BAD_ROWS].map(() => expect.stringContaining('service')),
+			[...LARGE_BATCH_BAD_ROWS].map(() =>
+				expect.stringContaining('the account has no enabled payout service payment_card_xyz'),
+			),
 		);
+		// one question for the whole run, not one per row; the refused rows were never sent
+		expect(serviceChecks()).toHaveLength(checksBefore + 1);
+		for (const row of LARGE_BATCH_BAD_ROWS)
+			expect(payoutRequestsFor(orderIdOfRow(row))).toEqual([]);
 		const paidOrderIds = harness.sandbox
 			.payouts()
 			.map((payout) => payout.orderId)

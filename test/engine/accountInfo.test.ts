@@ -42,11 +42,13 @@ describe('account info in n8n’s engine against the sandbox', () => {
 	it('a batch asks once, and a row with a service the account lacks is not sent', async () => {
 		sandbox().setAccountInfo(sandbox().accountId, onlyCardRub);
 		const result = await run({
-			parameters: { ...fromItem, options: { checkService: true } },
+			parameters: { ...fromItem },
 			items: [row('svc-1'), row('svc-2', { service: 'qiwi_rub' }), row('svc-3')],
 			onError: 'continueRegularOutput',
 		});
 		expect(infoRequests()).toHaveLength(1);
+		// asked before any row was signed
+		expect(sandbox().requests[0].path).toBe('/v1/account/info');
 		expect(sentOrderIds()).toEqual(['svc-1', 'svc-3']);
 		expect(result.output[0].json).toEqual(
 			expect.objectContaining({ order_id: 'svc-1', id: expect.any(Number) }),
@@ -55,6 +57,23 @@ describe('account info in n8n’s engine against the sandbox', () => {
 		expect(result.output[1].json.error).toBe(
 			'Not paid: Order ID "svc-2": the account has no enabled payout service qiwi_rub (enabled: payment_card_rub)',
 		);
+	});
+
+	it('only Create Payout asks: Get Payout Status and Get Balance send their one request', async () => {
+		const created = await run({ parameters: { ...fromItem }, items: [row('only-create-1')] });
+		expectSuccess(created);
+		expect(infoRequests()).toHaveLength(1);
+		const status = await run({
+			parameters: { operation: 'getStatus', lookupBy: 'orderId', orderId: 'only-create-1' },
+		});
+		expectSuccess(status);
+		expectSuccess(await run({ parameters: { operation: 'getBalance' } }));
+		expect(sandbox().requests.map((request) => request.path)).toEqual([
+			'/v1/account/info',
+			'/v1/payout',
+			'/v1/payout/status',
+			'/v1/account/balance',
+		]);
 	});
 
 	it('a plain string Service (as saved before the list) and the list value both pay', async () => {
@@ -79,7 +98,7 @@ describe('account info in n8n’s engine against the sandbox', () => {
 	it('is_allowed_payout: false stops the batch before anything is sent', async () => {
 		sandbox().setAccountInfo(sandbox().accountId, { is_allowed_payout: false });
 		const result = await run({
-			parameters: { ...fromItem, options: { checkService: true } },
+			parameters: { ...fromItem },
 			items: [row('deny-1'), row('deny-2')],
 		});
 		expect(result.error?.message).toMatch(
@@ -91,7 +110,7 @@ describe('account info in n8n’s engine against the sandbox', () => {
 	it('when account info cannot be read (a 500), the batch goes on and says nothing was checked', async () => {
 		sandbox().injectFault({ kind: 'http500', path: '/v1/account/info', times: 10 });
 		const result = await run({
-			parameters: { ...fromItem, options: { checkService: true } },
+			parameters: { ...fromItem },
 			items: [row('un-1'), row('un-2')],
 		});
 		expectSuccess(result);

@@ -10,7 +10,16 @@ import { expectSuccess, fromItem, payoutRunner, row } from '../support/payoutRow
 import { useSandbox } from '../support/useSandbox';
 
 const sandbox = useSandbox({ finalAfterMs: 60_000 });
-const { run, everyRun, payoutRequests, sentOrderIds, creationsPerOrderId } = payoutRunner(sandbox);
+const {
+	run,
+	everyRun,
+	payoutRequests,
+	sentOrderIds,
+	creationsPerOrderId,
+	serviceChecks,
+	expectOnlyTheServiceCheck,
+	failTheServiceCheck,
+} = payoutRunner(sandbox);
 
 describe('Create Payout in n8n’s engine against the sandbox', () => {
 	it('sends one payout signed over exactly the bytes it sends, and returns id and payment_status', async () => {
@@ -98,6 +107,8 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 	});
 
 	it('turns a 400 into an error that names the fields and AliKassa’s words', async () => {
+		// AliKassa itself must refuse: the check before the batch would have refused the row first
+		failTheServiceCheck();
 		const result = await run({
 			parameters: { ...fromItem },
 			items: [row('bad-service-1', { service: 'no_such_service' })],
@@ -109,10 +120,13 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 			/AliKassa refused the request: service: The selected service is invalid/,
 		);
 		expect(error.httpCode).toBe('400');
+		expect(serviceChecks()).toHaveLength(1);
 		expect(payoutRequests()).toHaveLength(1);
 	});
 
 	it('with Continue (regular output) gives one item per input, the failed one saying which order_id', async () => {
+		// AliKassa itself must refuse: the check before the batch would have refused the row first
+		failTheServiceCheck();
 		const result = await run({
 			parameters: { ...fromItem },
 			items: [row('cof-1'), row('cof-2', { service: 'no_such_service' }), row('cof-3')],
@@ -128,6 +142,8 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 		});
 		expect(result.output[1].pairedItem).toEqual({ item: 1 });
 		expect(result.output[2].json.payment_status).toBe('wait');
+		// the check could not be made: the rows AliKassa paid say so
+		expect(result.output[0].json.serviceChecked).toBe(false);
 	});
 
 	it('with Continue (error output) routes the failed item to the error branch, good items go on', async () => {
@@ -155,11 +171,14 @@ describe('Create Payout in n8n’s engine against the sandbox', () => {
 			{
 				...row('eo-3', { service: 'no_such_service' }),
 				error: expect.stringMatching(
-					/^Not paid: Order ID "eo-3": AliKassa refused the request: service: The selected service is invalid/,
+					/^Not paid: Order ID "eo-3": the account has no enabled payout service no_such_service \(enabled: payment_card_eur, /,
 				),
 			},
 		]);
 		expect(result.errorOutput.map((item) => item.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
+		// asked once for the whole run; the refused rows were never sent
+		expect(serviceChecks()).toHaveLength(1);
+		expect(sentOrderIds()).toEqual(['eo-1', 'eo-4']);
 	});
 });
 
@@ -187,7 +206,7 @@ describe('bad input: a clear error and nothing sent', () => {
 		expect(result.error!.message).toMatch(/^Not paid: /);
 		expect(result.error!.message).toMatch(message);
 		expect((result.error as NodeOperationError).description).toMatch(/Nothing was sent/);
-		expect(sandbox().requests).toHaveLength(0);
+		expectOnlyTheServiceCheck();
 	});
 
 	it('a non-integer notification endpoint id', async () => {
@@ -199,7 +218,7 @@ describe('bad input: a clear error and nothing sent', () => {
 			items: [row('x8')],
 		});
 		expect(result.error!.message).toMatch(/whole positive number/);
-		expect(sandbox().requests).toHaveLength(0);
+		expectOnlyTheServiceCheck();
 	});
 
 	it('the same order_id twice in one run: the second is refused without sending', async () => {

@@ -46,6 +46,19 @@ export function payoutRunner(sandbox: () => Sandbox) {
 	}
 	const payoutRequests = () =>
 		sandbox().requests.filter((request) => request.path === '/v1/payout');
+	/** Create Payout's question before a batch: which payout services the account has. */
+	const serviceChecks = () =>
+		sandbox().requests.filter((request) => request.path === '/v1/account/info');
+	/** The run asked its one question before the batch and then sent AliKassa nothing. */
+	function expectOnlyTheServiceCheck() {
+		expect(sandbox().requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+			'POST /v1/account/info',
+		]);
+	}
+	/** AliKassa cannot say which services the account has: rows go unchecked, AliKassa decides. */
+	function failTheServiceCheck() {
+		sandbox().injectFault({ kind: 'http500', path: '/v1/account/info' });
+	}
 	/** The order_id of every payout request, sorted: a batch sends its rows in no fixed order. */
 	const sentOrderIds = () =>
 		payoutRequests()
@@ -57,5 +70,14 @@ export function payoutRunner(sandbox: () => Sandbox) {
 			counts.set(payout.orderId, (counts.get(payout.orderId) ?? 0) + 1);
 		return counts;
 	}
-	return { run, everyRun, payoutRequests, sentOrderIds, creationsPerOrderId };
+	return {
+		run,
+		everyRun,
+		payoutRequests,
+		sentOrderIds,
+		creationsPerOrderId,
+		serviceChecks,
+		expectOnlyTheServiceCheck,
+		failTheServiceCheck,
+	};
 }

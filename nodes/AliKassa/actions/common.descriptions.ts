@@ -27,15 +27,6 @@ export const timeoutOption: INodeProperties = {
 		'How long to wait for AliKassa to answer one request. A payout that times out is looked up by its order ID before it is ever sent again.',
 };
 
-export const checkServiceOption: INodeProperties = {
-	displayName: 'Check Service with the Account',
-	name: 'checkService',
-	type: 'boolean',
-	default: false,
-	description:
-		"Whether to ask AliKassa once per run which payout services the account has, and send no row whose service is not among them. When AliKassa cannot say, rows go as without the check and carry serviceChecked: false.",
-};
-
 /** The Options collection of an operation. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {

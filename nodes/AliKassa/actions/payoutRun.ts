@@ -14,8 +14,6 @@ export interface PayoutRun {
 	 * when AliKassa could not say, and then AliKassa alone decides about each row's service.
 	 */
 	payoutServices?: ReadonlySet<string>;
-	/** the check was asked for and AliKassa could not say: the rows say so */
-	serviceCheckFailed: boolean;
 }
 
 /**

@@ -74,7 +74,8 @@ export async function nextTurn(): Promise<void> {
  */
 function stoppedBatchMessage(message: string, paid: number, started: number, total: number) {
 	const notSent = total - started;
-	return `${message} Before the node stopped, ${paid} of ${total} rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe: rows already paid come back with alreadyCreated: true and only the others are sent.`;
+	const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+	return `${sentence} Before the node stopped, ${paid} of ${total} rows were paid (created now or found already created)${notSent > 0 ? ` and ${notSent} were not sent` : ''}. Running the same batch again is safe: rows already paid come back with alreadyCreated: true and only the others are sent.`;
 }
 
 /**
@@ -87,11 +88,11 @@ async function payoutServicesOf(
 	credentials: AliKassaCredentials,
 	parameters: RunParameters,
 ): Promise<ReadonlySet<string> | undefined> {
+	// a Timeout that cannot be read stops the run here, as Concurrency does, before anything is sent
+	const timeoutMs = readTimeoutMs(parameters, 0);
 	let info;
 	try {
-		info = await fetchAccountInfo(context, credentials, {
-			timeoutMs: readTimeoutMs(parameters, 0),
-		});
+		info = await fetchAccountInfo(context, credentials, { timeoutMs });
 	} catch {
 		// not read (a fault, a 404 from an AliKassa without it, an answer that is not account info)
 		return undefined;
@@ -115,15 +116,12 @@ async function prepareRun(
 	credentials: AliKassaCredentials;
 	concurrency: number;
 	payoutServices?: ReadonlySet<string>;
-	serviceCheckFailed?: boolean;
 }> {
 	const concurrency = readConcurrency(parameters);
 	const credentials = await loadCredentials(context);
 	if (!movesMoney) return { credentials, concurrency };
-	if (parameters.read('options.checkService', 0, false) !== true)
-		return { credentials, concurrency };
 	const payoutServices = await payoutServicesOf(context, credentials, parameters);
-	return { credentials, concurrency, payoutServices, serviceCheckFailed: !payoutServices };
+	return { credentials, concurrency, payoutServices };
 }
 
 /**
@@ -188,7 +186,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		parameters,
 		orderIdItems: new Map(),
 		payoutServices: prepared.payoutServices,
-		serviceCheckFailed: prepared.serviceCheckFailed ?? false,
 	};
 
 	let started = 0;

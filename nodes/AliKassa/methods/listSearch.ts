@@ -5,11 +5,11 @@ import { enabledPayoutCodes, serviceLabel } from '../core/accountInfo';
 import { fetchAccountInfo } from '../actions/payout/accountInfo';
 import { loadCredentials } from '../transport';
 
-/** Why the list is empty, said where the editor shows it: the code can still be given By ID. */
+/** Why the list is empty, said where the editor shows it: the code can still be given By Code. */
 function cannotList(context: ILoadOptionsFunctions, reason: string): NodeOperationError {
 	return new NodeOperationError(
 		context.getNode(),
-		`${reason} The service code can still be given By ID.`,
+		`${reason} The service code can still be given By Code.`,
 	);
 }
 
@@ -27,7 +27,10 @@ export async function searchPayoutServices(
 		throw cannotList(this, `AliKassa did not list the account's services: ${said}.`);
 	}
 	if (!info.isAllowedPayout) {
-		throw cannotList(this, 'AliKassa says this account may not make payouts (is_allowed_payout: false).');
+		throw cannotList(
+			this,
+			'AliKassa says this account may not make payouts (is_allowed_payout: false).',
+		);
 	}
 	const enabled = enabledPayoutCodes(info);
 	if (enabled.size === 0) throw cannotList(this, 'The account has no enabled payout service.');

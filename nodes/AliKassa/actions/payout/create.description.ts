@@ -10,7 +10,6 @@ import {
 } from '../../core/defaults';
 import { INPUT_FIELD_NAMES } from '../../core/inputFields';
 import {
-	checkServiceOption,
 	concurrencyOption,
 	optionsCollection,
 	orderIdField,
@@ -220,7 +219,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	optionsCollection([checkServiceOption, concurrencyOption, timeoutOption]),
+	optionsCollection([concurrencyOption, timeoutOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { operation: ['create'] } }, properties);

@@ -85,8 +85,7 @@ function readCreateInput(
 	run: PayoutRun,
 ): CreateInput {
 	const body = readPayoutBody(run.parameters, itemIndex);
-	const noService =
-		run.payoutServices && serviceRefusal(body.service, run.payoutServices);
+	const noService = run.payoutServices && serviceRefusal(body.service, run.payoutServices);
 	if (noService) {
 		throw new NodeOperationError(context.getNode(), noService, {
 			itemIndex,
@@ -199,7 +198,7 @@ export async function execute(
 	if (!isPaid(outcome)) throw outcomeError(this, outcome, body.order_id, itemIndex);
 	const row: IDataObject = { order_id: body.order_id, ...paidFields(outcome) };
 	// AliKassa could not say which services the account has: the service was not checked first
-	if (run.serviceCheckFailed) row.serviceChecked = false;
+	if (run.payoutServices === undefined) row.serviceChecked = false;
 	if (input.polling === undefined) return row;
 	const final = await followToFinalStatus(input.polling, outcome.id, outcome.paymentStatus);
 	return { ...final, ...row, payment_status: final.payment_status };
