@@ -431,9 +431,14 @@ describe('n8n’s thread while a credential holds the costliest values within th
 			const sent = harness.sandbox.requests.slice(before);
 			if (outcome === 'ok') {
 				// Signed with this key, which the sandbox's account does not know: what counts here
-				// is that n8n loaded it and signed, the Test's call and the payout.
+				// is that n8n loaded it and signed, the Test's call, the run's one service check and
+				// the payout.
 				const key = loadPrivateKey(pem(), password);
-				expect(sent.map((request) => request.path)).toEqual(['/v1/account/balance', '/v1/payout']);
+				expect(sent.map((request) => request.path)).toEqual([
+					'/v1/account/balance',
+					'/v1/account/info',
+					'/v1/payout',
+				]);
 				for (const { body, sign } of sent) {
 					const signature = Buffer.from(sign ?? '', 'base64');
 					expect(verify('sha1', Buffer.from(body), key, signature)).toBe(true);
