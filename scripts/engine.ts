@@ -98,6 +98,26 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
+/** The payout node (or its tool variant) with the sandbox credential, as both runners place it. */
+function payoutNodeOf(
+	id: string,
+	name: string,
+	type: string,
+	position: [number, number],
+	options: { parameters: unknown; onError?: INode['onError'] },
+): INode {
+	return {
+		id,
+		name,
+		type,
+		typeVersion: 1,
+		position,
+		parameters: options.parameters as INode['parameters'],
+		credentials: { aliKassaPayoutApi: { id: 'cred-1', name: 'AliKassa sandbox' } },
+		...(options.onError ? { onError: options.onError } : {}),
+	};
+}
+
 /** What the n8n CLI gives an execution, with the payout credential given here. */
 function engineAdditionalData(
 	workflow: Workflow,
@@ -175,16 +195,7 @@ export async function runPayoutNode(options: {
 			position: [0, 0],
 			parameters: {},
 		},
-		{
-			id: 'payout',
-			name: PAYOUT_NODE,
-			type: 'n8n-nodes-alikassa.aliKassaPayout',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: options.parameters as INode['parameters'],
-			credentials: { aliKassaPayoutApi: { id: 'cred-1', name: 'AliKassa sandbox' } },
-			...(options.onError ? { onError: options.onError } : {}),
-		},
+		payoutNodeOf('payout', PAYOUT_NODE, 'n8n-nodes-alikassa.aliKassaPayout', [200, 0], options),
 	];
 	const workflow = new Workflow({
 		id: `wf-${++executionCounter}`,
@@ -363,16 +374,7 @@ export async function callPayoutTool(options: {
 			position: [200, 0],
 			parameters: {},
 		},
-		{
-			id: 'tool',
-			name: TOOL_NODE,
-			type: 'n8n-nodes-alikassa.aliKassaPayoutTool',
-			typeVersion: 1,
-			position: [200, 200],
-			parameters: options.parameters as INode['parameters'],
-			credentials: { aliKassaPayoutApi: { id: 'cred-1', name: 'AliKassa sandbox' } },
-			...(options.onError ? { onError: options.onError } : {}),
-		},
+		payoutNodeOf('tool', TOOL_NODE, 'n8n-nodes-alikassa.aliKassaPayoutTool', [200, 200], options),
 	];
 	const workflow = new Workflow({
 		id: `wf-${++executionCounter}`,
